@@ -1,0 +1,9 @@
+"""The one job: every asset, in graph order. The sensor, the schedule and `make run` start it."""
+
+import dagster as dg
+
+media_pipeline = dg.define_asset_job(
+    name="media_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Ingest new landing files through to actor timelines, coverage and the analysts' copy.",
+)

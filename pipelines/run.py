@@ -1,0 +1,63 @@
+"""The headless run behind `make run` and `make demo`: executes the `media_pipeline` job of
+the project's Definitions (the same the UI shows) on the Dagster instance in $DAGSTER_HOME,
+so the run is recorded and visible in the UI. Exits non-zero when a step fails.
+
+    python -m pipelines.run [--summary]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pipelines.resources import PROJECT_ROOT
+
+
+def summary(warehouse_path) -> str:
+    """A few lines on what the warehouse now holds."""
+    from warehouse import db
+
+    with db.read_connection(warehouse_path) as conn:
+        articles, dated, groups, stories = conn.execute(
+            "SELECT count(*), count(published_date), count(DISTINCT dup_group_id), count(DISTINCT story_id) FROM articles"
+        ).fetchone()
+        rejected = conn.execute("SELECT count(*) FROM rejected_files").fetchone()[0]
+        leaders = conn.execute(
+            "SELECT name, actor_type, articles, mentions FROM actor_coverage ORDER BY articles DESC, mentions DESC, name LIMIT 10"
+        ).fetchall()
+    lines = [
+        f"warehouse: {warehouse_path}",
+        f"articles: {articles} ({dated} dated, {groups} duplicate groups, {stories} stories); rejected files: {rejected}",
+        "leading actors (articles, mentions):",
+    ]
+    lines += [f"  {name} [{kind}]: {n_articles}, {n_mentions}" for name, kind, n_articles, n_mentions in leaders]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summary", action="store_true", help="print what the warehouse holds after the run")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
+
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("media_pipeline").execute_in_process(instance=instance, raise_on_error=False)
+    if not result.success:
+        failed = [event.step_key for event in result.all_events if event.is_step_failure]
+        print(f"run {result.run_id} failed in: {', '.join(failed) or 'unknown step'}", file=sys.stderr)
+        return 1
+    print(f"run {result.run_id} succeeded")
+    if args.summary:
+        print(summary(defs.resources["warehouse"].file))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Timeline and coverage SQL on a small hand-made warehouse, and the sparkline chart."""
+
+from datetime import date
+
+import polars as pl
+
+from assets.analytics import timeline_chart
+from assets.preview import frame_markdown, sparkline
+from warehouse import db
+
+
+def make_warehouse(conn):
+    articles = pl.DataFrame({
+        "article_id": ["a1", "a2", "a3", "a4"],
+        "source_path": ["x1.txt", "x2.txt", "x3.txt", "x4.txt"],
+        "record_index": [0, 0, 0, 0],
+        "outlet": ["Wire", "Daily", "Wire", None],
+        "published_date": [date(2025, 11, 4), date(2025, 11, 4), date(2025, 11, 5), None],
+        "body": ["b"] * 4,
+        # a2 copies a1: two articles, one unique article
+        "dup_group_id": ["g1", "g1", "g3", "g4"],
+        "story_id": ["s1", "s1", "s2", "s2"],
+    })
+    conn.execute("CREATE TABLE IF NOT EXISTS actors (actor_id VARCHAR, name VARCHAR, actor_type VARCHAR, aliases VARCHAR[])")
+    conn.execute("CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, actor_id VARCHAR, surface VARCHAR, "
+                 "entity_label VARCHAR, start_char INTEGER, end_char INTEGER)")
+    db.insert_frame(conn, "articles", articles)
+    conn.execute("INSERT INTO actors VALUES ('xi', 'Xi Jinping', 'person', ['Xi']), ('ru', 'Russia', 'place', [])")
+    conn.execute("""INSERT INTO mentions VALUES
+        ('a1', 'xi', 'Xi Jinping', 'PERSON', 0, 10), ('a1', 'xi', 'Xi', 'PERSON', 20, 22),
+        ('a2', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'xi', 'Xi', 'PERSON', 0, 2),
+        ('a4', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'ru', 'Russia', 'GPE', 5, 11)""")
+
+
+def test_timelines_and_coverage(tmp_path):
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        make_warehouse(conn)
+        conn.execute(db.read_sql("actor_timelines"))
+        conn.execute(db.read_sql("actor_coverage"))
+        timelines = conn.execute("SELECT actor_id, day, mentions, articles, unique_articles, stories, outlets "
+                                 "FROM actor_timelines ORDER BY actor_id, day").fetchall()
+        coverage = conn.execute("SELECT actor_id, name, actor_type, mentions, articles, unique_articles, stories, "
+                                "outlets, first_seen, last_seen FROM actor_coverage ORDER BY actor_id").fetchall()
+    assert timelines == [
+        ("ru", date(2025, 11, 5), 1, 1, 1, 1, 1),
+        ("xi", date(2025, 11, 4), 3, 2, 1, 1, 2),
+        ("xi", date(2025, 11, 5), 1, 1, 1, 1, 1),
+    ]
+    assert coverage == [
+        ("ru", "Russia", "place", 1, 1, 1, 1, 1, date(2025, 11, 5), date(2025, 11, 5)),
+        ("xi", "Xi Jinping", "person", 5, 4, 3, 2, 2, date(2025, 11, 4), date(2025, 11, 5)),
+    ]
+
+
+def test_sparkline_scales_to_the_highest_value():
+    assert sparkline([0, 1, 2, 4]) == "▁▃▅█"
+    assert sparkline([0, 0]) == "▁▁"
+    assert sparkline([]) == ""
+
+
+def test_timeline_chart_fills_missing_days_with_zero():
+    timelines = pl.DataFrame({"actor_id": ["xi", "xi"], "day": [date(2025, 11, 1), date(2025, 11, 3)], "articles": [4, 2]})
+    coverage = pl.DataFrame({"actor_id": ["xi"], "name": ["Xi Jinping"], "articles": [6], "mentions": [9]})
+    chart = timeline_chart(timelines, coverage, days=3)
+    assert chart.splitlines()[2] == "| Xi Jinping | 6 | █▁▅ |"
+
+
+def test_frame_markdown_escapes_and_cuts_cells():
+    frame = pl.DataFrame({"title": ["a|b", "x" * 10]})
+    assert frame_markdown(frame, max_chars=5).splitlines() == ["| title |", "|---|", "| a\\|b |", "| xxxx… |"]

@@ -1,0 +1,60 @@
+"""The warehouse connection helpers on a real DuckDB file in tmp_path."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import db
+
+
+def test_write_connection_creates_schema(tmp_path):
+    path = tmp_path / "w" / "media.duckdb"
+    with db.write_connection(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"articles", "rejected_files", "landing_files", "entity_runs"} <= tables
+
+
+def test_transaction_rolls_back_everything_on_error(tmp_path):
+    path = tmp_path / "media.duckdb"
+    with db.write_connection(path) as conn:
+        with pytest.raises(RuntimeError):
+            with db.transaction(conn):
+                conn.execute("INSERT INTO rejected_files VALUES ('a.bin', 'binary file', NULL, now())")
+                raise RuntimeError("a later step failed")
+        assert conn.execute("SELECT count(*) FROM rejected_files").fetchone()[0] == 0
+
+
+def test_insert_frame_matches_columns_by_name(tmp_path):
+    frame = pl.DataFrame({"reason": ["empty file"], "source_path": ["x/empty.txt"]})
+    with db.write_connection(tmp_path / "media.duckdb") as conn:
+        assert db.insert_frame(conn, "rejected_files", frame) == 1
+        assert db.insert_frame(conn, "rejected_files", frame.clear()) == 0
+        assert conn.execute("SELECT source_path, reason FROM rejected_files").fetchall() == [("x/empty.txt", "empty file")]
+
+
+def test_read_connection_is_read_only_and_creates_missing_warehouse(tmp_path):
+    path = tmp_path / "new.duckdb"
+    with db.read_connection(path) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+        with pytest.raises(duckdb.Error):
+            conn.execute("DELETE FROM articles")
+
+
+def test_snapshot_is_readable_while_the_warehouse_is_being_written(tmp_path):
+    path = tmp_path / "media.duckdb"
+    with db.write_connection(path) as conn:
+        conn.execute("INSERT INTO rejected_files VALUES ('a.bin', 'binary file', NULL, now())")
+    snapshot = db.publish_snapshot(path)
+    assert snapshot == tmp_path / "media.analyst.duckdb"
+    analyst = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        with db.write_connection(path) as conn:  # a run writing while an analyst session is open
+            conn.execute("INSERT INTO rejected_files VALUES ('b.bin', 'binary file', NULL, now())")
+        assert analyst.execute("SELECT count(*) FROM rejected_files").fetchone()[0] == 1
+        db.publish_snapshot(path)  # renamed over the file the open session still reads
+        assert analyst.execute("SELECT count(*) FROM rejected_files").fetchone()[0] == 1
+    finally:
+        analyst.close()
+    fresh = duckdb.connect(str(snapshot), read_only=True)
+    assert fresh.execute("SELECT count(*) FROM rejected_files").fetchone()[0] == 2
+    fresh.close()

@@ -1,0 +1,18 @@
+-- One row per actor over all time.
+CREATE OR REPLACE TABLE actor_coverage AS
+SELECT
+    m.actor_id,
+    any_value(ac.name)                  AS name,
+    any_value(ac.actor_type)            AS actor_type,
+    count(*)                            AS mentions,
+    count(DISTINCT m.article_id)        AS articles,
+    count(DISTINCT coalesce(a.dup_group_id, a.article_id)) AS unique_articles,
+    count(DISTINCT a.story_id)          AS stories,
+    count(DISTINCT a.outlet)            AS outlets,
+    min(a.published_date)               AS first_seen,
+    max(a.published_date)               AS last_seen
+FROM mentions AS m
+JOIN articles AS a USING (article_id)
+JOIN actors AS ac USING (actor_id)
+GROUP BY m.actor_id
+ORDER BY articles DESC, mentions DESC, name;
