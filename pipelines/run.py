@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.definitions import defs
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("media_pipeline").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("media_pipeline").execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("MEDIA_MONITOR_LOG_LEVEL", "INFO")}}}},
+        )
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"run {result.run_id} failed in: {', '.join(failed) or 'unknown step'}", file=sys.stderr)

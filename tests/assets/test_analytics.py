@@ -21,12 +21,10 @@ def make_warehouse(conn):
         "dup_group_id": ["g1", "g1", "g3", "g4"],
         "story_id": ["s1", "s1", "s2", "s2"],
     })
-    conn.execute("CREATE TABLE IF NOT EXISTS actors (actor_id VARCHAR, name VARCHAR, actor_type VARCHAR, aliases VARCHAR[])")
-    conn.execute("CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, actor_id VARCHAR, surface VARCHAR, "
-                 "entity_label VARCHAR, start_char INTEGER, end_char INTEGER)")
     db.insert_frame(conn, "articles", articles)
-    conn.execute("INSERT INTO actors VALUES ('xi', 'Xi Jinping', 'person', ['Xi']), ('ru', 'Russia', 'place', [])")
-    conn.execute("""INSERT INTO mentions VALUES
+    conn.execute("INSERT INTO actors BY NAME SELECT * FROM (VALUES ('xi', 'Xi Jinping', 'person', ['Xi']), "
+                 "('ru', 'Russia', 'place', [])) AS t(actor_id, name, actor_type, aliases)")
+    conn.execute("""INSERT INTO mentions (article_id, actor_id, surface, entity_label, start_char, end_char) VALUES
         ('a1', 'xi', 'Xi Jinping', 'PERSON', 0, 10), ('a1', 'xi', 'Xi', 'PERSON', 20, 22),
         ('a2', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'xi', 'Xi', 'PERSON', 0, 2),
         ('a4', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'ru', 'Russia', 'GPE', 5, 11)""")

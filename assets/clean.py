@@ -1,0 +1,370 @@
+"""Cleaning: from raw article records to the bodies that analysts and the later stages read.
+
+Text is normalised (mojibake, U+FFFD, non-breaking and soft hyphens, curly quotes, widths and
+ligatures, NFC) and page furniture is removed by general rules: per line, signals such as short
+lines without sentence punctuation, navigation / call-to-action / paywall / cookie / share
+vocabulary, widget labels and percentages (applied fully only to documents that look like a
+copied web page, so wire copy, results tables and datelines survive), and across documents,
+short lines that the same outlet repeats in many documents. Each article also gets its
+publication date (metadata, else a dateline or a dated phrase in the text, else the file's
+modification time), its language and a content hash for deduplication.
+"""
+
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any, Iterable
+
+import dagster as dg
+import ftfy
+import polars as pl
+import py3langid
+
+from assets.ingest.dates import text_date
+
+ARTICLE_SCHEMA = {
+    "article_id": pl.String,
+    "source_path": pl.String,
+    "record_index": pl.Int32,
+    "file_hash": pl.String,
+    "format": pl.String,
+    "outlet": pl.String,
+    "url": pl.String,
+    "title": pl.String,
+    "author": pl.String,
+    "published_date": pl.Date,
+    "date_source": pl.String,
+    "language": pl.String,
+    "body": pl.String,
+    "word_count": pl.Int32,
+    "content_hash": pl.String,
+}
+LINE_STATS_SCHEMA = {"outlet": pl.String, "line_hash": pl.String, "documents": pl.Int64}
+
+# A short line that the same outlet prints in at least this many documents is furniture.
+REPEATED_LINE_MIN_DOCUMENTS = 5
+# Lines longer than this are prose even when repeated (updated wire stories share paragraphs).
+REPEATED_LINE_MAX_WORDS = 12
+# In a page copy, a line without sentence punctuation is kept only from this many words on.
+UNPUNCTUATED_KEEP_WORDS = 20
+
+_FIX = ftfy.TextFixerConfig(uncurl_quotes=True, fix_latin_ligatures=True, fix_character_width=True, normalization="NFC")
+
+# Characters that change nothing of the meaning when replaced (hyphens, spaces, zero widths).
+_TRANSLATE = str.maketrans(
+    {
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2010": "-",  # hyphen
+        "\u00ad": None,  # soft hyphen
+        "\u00a0": " ",  # no-break space
+        "\u202f": " ",  # narrow no-break space
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u3000": " ",
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u2028": "\n",
+        "\u2029": "\n\n",
+    }
+)
+_BULLET = re.compile(r"^\s*[•·▪◦●■□►▸‣∙*\-–]\s*(?=\S)")
+_WORD = re.compile(r"\w+")
+# A sentence ends in . ! ? … : ; possibly followed by closing quotes or brackets; a line that
+# ends in a bare bracket or quote ("Sources (0)") does not.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
+
+# Navigation, calls to action, paywalls, cookie banners, sharing and widget vocabulary, in the
+# words sites use for them. In a page copy, a line with the strong vocabulary is furniture unless
+# it is long; a line with the weak vocabulary is furniture unless it is a sentence.
+_STRONG_FURNITURE = re.compile(
+    r"\b(?:skip to (?:main )?content|skip navigation|sign ?in|sign ?up|log ?in|log ?out|my account|"
+    r"subscribe\w*|subscription\w*|newsletters?|unlock|upgrade to|premium|paywall|free trial|"
+    r"cookies?|privacy (?:policy|notice|settings)|terms (?:of|and) (?:use|service|conditions)|"
+    r"accept all|manage (?:preferences|consent)|all rights reserved|advertisement|"
+    r"download (?:the|our) app|app store|google play)\b|©",
+    re.I,
+)
+_FURNITURE = re.compile(
+    r"\b(?:main menu|menu|navigation|home ?page|back to top|register|per (?:month|year)|consent|"
+    r"copyright|advertising|sponsored|promoted|"
+    r"share (?:this|on|via)|share|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|instagram|youtube|"
+    r"e-?mail (?:this|us)|print(?: this)?|follow us|"
+    r"read (?:more|full(?: article)?|next|the full story|also)|continue reading|click here|see (?:more|all)|"
+    r"view (?:more|all|comments)|comments?|load(?:ing)? more|loading|related (?:articles|stories|posts|content)|"
+    r"recommended|trending|most (?:popular|read|viewed)|top stories|latest news|more from|"
+    r"insights? by|factuality|bias distribution|ownership|blindspot|for you"
+    r")\b|^(?:published|updated|posted|last updated)\b|/\s?(?:month|year|mo|yr)\b",
+    re.I,
+)
+# Phrases that make a line furniture in any document (wire copy included).
+_ALWAYS_FURNITURE = re.compile(
+    r"^(?:advertisement|sponsored content|skip to (?:main )?content|share this (?:article|story)|"
+    r"read more|continue reading|click here.*|subscribe(?: now)?|sign up.*newsletter.*|"
+    r"(?:\(c\)|©|copyright) .{0,80}all rights reserved\.?)$",
+    re.I,
+)
+_PERCENT_LINE = re.compile(r"^\W*\d{1,3}(?:[.,]\d+)?\s?%")
+_MOSTLY_SYMBOLS = re.compile(r"^[\W\d_]*$")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode repair and typography normalisation that keeps the meaning of the text."""
+    text = ftfy.fix_text(text or "", _FIX).translate(_TRANSLATE)
+    text = unicodedata.normalize("NFC", text)
+    lines = []
+    for line in text.split("\n"):
+        line = _BULLET.sub("", line)
+        line = re.sub(r"[ \t\f\v]+", " ", line).strip()
+        lines.append(line)
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def repair_replacement_chars(text: str, vocabulary: dict[str, str]) -> str:
+    """Replace U+FFFD inside a word by the letter that makes a known word ("communiqu\ufffd" ->
+    "communiqué" when "communiqué" is seen elsewhere); otherwise drop the replacement mark."""
+    if "\ufffd" not in text:
+        return text
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        pattern = re.compile("^" + re.escape(word).replace("\ufffd", r"\w") + "$", re.I)
+        candidates = {v for k, v in vocabulary.items() if len(k) == len(word) and pattern.match(k)}
+        if len(candidates) == 1:
+            known = candidates.pop()
+            return "".join(w if w != "\ufffd" else k for w, k in zip(word, known))
+        return word.replace("\ufffd", "")
+
+    return re.sub(r"\w*\ufffd[\w\ufffd]*", fix, text)
+
+
+def accented_vocabulary(texts: Iterable[str]) -> dict[str, str]:
+    """Words of four letters or more, by lowercase form, for repairing U+FFFD."""
+    vocabulary: dict[str, str] = {}
+    for text in texts:
+        for word in _WORD.findall(text or ""):
+            if len(word) >= 4 and not word.isdigit():
+                vocabulary.setdefault(word.lower(), word)
+    return vocabulary
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def _is_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def looks_like_page_copy(lines: list[str]) -> bool:
+    """Whether a text is a copy of a whole web page (navigation, widgets) rather than an article."""
+    content = [line for line in lines if line]
+    if not content:
+        return False
+    furniture = sum(
+        1 for line in content if _words(line) <= 12 and (_STRONG_FURNITURE.search(line) or _FURNITURE.search(line))
+    )
+    bare = sum(1 for line in content if _words(line) <= 4 and not _is_sentence(line) and not re.search(r"\d", line))
+    return furniture >= 2 or (bare >= 8 and bare >= 0.3 * len(content))
+
+
+def _headline_index(lines: list[str], title: str | None) -> int | None:
+    """The line that is the headline: the title when known, else the longest unpunctuated line
+    (five words or more) before the first paragraph of prose."""
+    if title:
+        wanted = _WORD.findall(normalise_text(title).lower())
+        for index, line in enumerate(lines):
+            if line and _WORD.findall(line.lower()) == wanted:
+                return index
+    best, best_words = None, 4
+    for index, line in enumerate(lines):
+        words = _words(line)
+        if _is_sentence(line) and words >= 12:
+            break
+        if words > best_words and not _is_sentence(line) and not furniture_line(line, True, vocabulary_only=True):
+            best, best_words = index, words
+    return best
+
+
+def furniture_line(line: str, page_copy: bool, vocabulary_only: bool = False) -> bool:
+    """Whether a line is page furniture rather than article text (`vocabulary_only`: judged by
+    its words alone, not by its length or punctuation)."""
+    if not line:
+        return False
+    if _ALWAYS_FURNITURE.match(line):
+        return True
+    if not page_copy:
+        return False
+    words = _words(line)
+    if words == 0 or _MOSTLY_SYMBOLS.match(line):
+        return True
+    if _PERCENT_LINE.match(line) and words <= 10:
+        return True
+    if words < 40 and _STRONG_FURNITURE.search(line):
+        return True
+    if _FURNITURE.search(line) and not (words >= 10 and _is_sentence(line)):
+        return True
+    if vocabulary_only:
+        return False
+    return not _is_sentence(line) and words < UNPUNCTUATED_KEEP_WORDS
+
+
+def line_key(line: str) -> str:
+    """The form of a line compared across documents (case, digits and spacing ignored)."""
+    key = re.sub(r"\d+", "0", line.lower())
+    return hashlib.sha1(" ".join(_WORD.findall(key)).encode("utf-8")).hexdigest()[:16]
+
+
+def remove_furniture(text: str, title: str | None = None, repeated: set[str] | frozenset = frozenset()) -> str:
+    """The article text without page furniture (see the module docstring for the rules)."""
+    lines = text.split("\n")
+    page_copy = looks_like_page_copy(lines)
+    headline = _headline_index(lines, title) if page_copy else None
+    kept = []
+    for index, line in enumerate(lines):
+        if index == headline:
+            kept.append(line)
+            continue
+        if furniture_line(line, page_copy):
+            continue
+        if line and repeated and _words(line) <= REPEATED_LINE_MAX_WORDS and line_key(line) in repeated:
+            continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def repeated_lines(documents: pl.DataFrame, prior: pl.DataFrame | None = None) -> tuple[dict[str, set[str]], pl.DataFrame]:
+    """Per outlet, the keys of short lines printed in at least REPEATED_LINE_MIN_DOCUMENTS
+    documents (this batch plus `prior` counts), and this batch's counts as a line-stats frame.
+
+    `documents` has columns outlet and text (normalised)."""
+    counts: dict[tuple[str, str], int] = Counter()
+    for outlet, text in documents.select("outlet", "text").iter_rows():
+        keys = {line_key(line) for line in (text or "").split("\n") if line and _words(line) <= REPEATED_LINE_MAX_WORDS}
+        for key in keys:
+            counts[(outlet or "", key)] += 1
+    batch = pl.DataFrame(
+        [{"outlet": o, "line_hash": k, "documents": n} for (o, k), n in counts.items()], schema=LINE_STATS_SCHEMA
+    )
+    total = Counter(counts)
+    if prior is not None:
+        for outlet, key, n in prior.select("outlet", "line_hash", "documents").iter_rows():
+            total[(outlet or "", key)] += int(n or 0)
+    repeated: dict[str, set[str]] = defaultdict(set)
+    for (outlet, key), n in total.items():
+        if n >= REPEATED_LINE_MIN_DOCUMENTS:
+            repeated[outlet].add(key)
+    return dict(repeated), batch
+
+
+def detect_language(text: str, hint: str | None = None) -> str | None:
+    """ISO 639-1 code of the text's language (the delivered hint when the text is too short)."""
+    hinted = hint.strip().lower().replace("_", "-").split("-")[0] if hint else None
+    hinted = hinted if hinted and re.fullmatch(r"[a-z]{2}", hinted) else None
+    sample = (text or "")[:5000]
+    if len(_WORD.findall(sample)) < 8:
+        return hinted
+    code, _ = py3langid.classify(sample)
+    return code
+
+
+def content_hash(body: str) -> str:
+    """sha256 of the body with case, Unicode form and spacing normalised."""
+    normal = " ".join(unicodedata.normalize("NFKC", body or "").casefold().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def article_id(source_path: str, record_index: int) -> str:
+    return hashlib.sha1(f"{source_path}\x1f{record_index}".encode("utf-8")).hexdigest()[:16]
+
+
+def publication_date(raw_text: str, meta_date: date | None, meta_source: str | None,
+                     file_mtime_date: date | None) -> tuple[date | None, str | None]:
+    """The publication date and where it came from: metadata, then the text, then the file."""
+    if meta_date is not None:
+        return meta_date, meta_source or "metadata"
+    found, source = text_date(normalise_text(raw_text), reference=file_mtime_date)
+    if found is not None:
+        return found, source
+    if file_mtime_date is not None:
+        return file_mtime_date, "file_mtime"
+    return None, None
+
+
+def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """Frames `articles` and `line_stats` from the `records` frame of raw_articles."""
+    rows = records.to_dicts()
+    normalised = [normalise_text(row["text"] or "") for row in rows]
+    vocabulary = accented_vocabulary(normalised)
+    normalised = [repair_replacement_chars(text, vocabulary) for text in normalised]
+    outlets = [row["outlet"] or "" for row in rows]
+    repeated, line_stats = repeated_lines(pl.DataFrame({"outlet": outlets, "text": normalised}), prior_line_stats)
+    articles = []
+    for row, text, outlet in zip(rows, normalised, outlets):
+        body = remove_furniture(text, row.get("title"), repeated.get(outlet, set()))
+        published, date_source = publication_date(
+            row["text"] or "", row.get("meta_date"), row.get("meta_date_source"), row.get("file_mtime_date")
+        )
+        title = row.get("title")
+        if not title and row.get("format") in ("txt", "md") and looks_like_page_copy(text.split("\n")):
+            lines = text.split("\n")
+            index = _headline_index(lines, None)
+            title = lines[index] if index is not None else None
+        articles.append(
+            {
+                "article_id": article_id(row["source_path"], row["record_index"]),
+                "source_path": row["source_path"],
+                "record_index": row["record_index"],
+                "file_hash": row["file_hash"],
+                "format": row["format"],
+                "outlet": row["outlet"],
+                "url": row["url"],
+                "title": normalise_text(title) if title else None,
+                "author": row.get("author"),
+                "published_date": published,
+                "date_source": date_source,
+                "language": detect_language(body, row.get("language")),
+                "body": body,
+                "word_count": len(body.split()),
+                "content_hash": content_hash(body),
+            }
+        )
+    return {"articles": pl.DataFrame(articles, schema=ARTICLE_SCHEMA), "line_stats": line_stats}
+
+
+def _preview(articles: pl.DataFrame) -> str:
+    lines = ["| file | outlet | date | source | lang | words | start of body |", "|---|---|---|---|---|---|---|"]
+    for row in articles.head(10).iter_rows(named=True):
+        start = (row["body"] or "")[:70].replace("\n", " ").replace("|", "/")
+        lines.append(
+            f"| {row['source_path']} | {row['outlet'] or ''} | {row['published_date'] or ''} | {row['date_source'] or ''} "
+            f"| {row['language'] or ''} | {row['word_count']} | {start} |"
+        )
+    return "\n".join(lines)
+
+
+@dg.asset(group_name="ingest", kinds={"python", "polars"})
+def cleaned_articles(context: dg.AssetExecutionContext, raw_articles: dict[str, pl.DataFrame]) -> dg.Output:
+    """Articles with normalised, furniture-free bodies, publication dates, languages and content
+    hashes, ready for entity extraction, deduplication and loading."""
+    result = clean_records(raw_articles["records"])
+    articles = result["articles"]
+    return dg.Output(
+        result,
+        metadata={
+            "articles": articles.height,
+            "words": int(articles["word_count"].sum() or 0),
+            "date_sources": dg.MetadataValue.json(
+                {str(k): int(v) for k, v in articles["date_source"].value_counts().iter_rows()}
+            ),
+            "languages": dg.MetadataValue.json({str(k): int(v) for k, v in articles["language"].value_counts().iter_rows()}),
+            "preview": dg.MetadataValue.md(_preview(articles)),
+        },
+    )

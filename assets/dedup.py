@@ -1,0 +1,353 @@
+"""Duplicate detection: give every article a dup_group_id shared with its exact and near copies.
+
+An article often arrives several times: the same wire copy from several outlets, or one story
+as a saved HTML page, a whole-page text copy (navigation and footers included) and a feed
+record with the clean body. Exact copies share a content_hash. Near copies are found with
+MinHash signatures over word shingles and LSH band buckets (datasketch), which catch copies
+whose texts mostly agree (Jaccard); a clean body inside a much longer, noisier page copy has a
+low Jaccard, so a second sketch, a content-defined sample of the shingle hashes (Broder's
+"mod-m" sketch), measures containment: the share of the smaller text found in the other. Each
+new article is looked up only through its own buckets and samples (SQL against the stored
+signatures), never against every earlier article, and joins the group of what it copies.
+Copies are linked in `duplicates`, never dropped.
+"""
+
+import re
+import zlib
+from functools import lru_cache
+
+import dagster as dg
+import numpy as np
+import polars as pl
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
+
+from pipelines.resources import WarehouseResource
+from warehouse import db
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+MINHASH_SEED = 1
+# Thresholds measured on the development splits (see benchmarks/bench_dedup_stories.py and the
+# project README): the three forms of one article (feed body, extracted HTML body, whole-page
+# text copy) reach a containment of 0.89 or more; two uncleaned page copies of one site share
+# their navigation up to a containment of 0.89 and a Jaccard of 0.71; different articles of one
+# event stay below 0.3.
+# Jaccard at or above which two texts count as near copies.
+JACCARD_THRESHOLD = 0.75
+# Share of the smaller text's sampled shingles found in the other.
+CONTAINMENT_THRESHOLD = 0.85
+# LSH buckets are tuned for a lower Jaccard than the decision, so that borderline copies still
+# become candidates (their containment then decides).
+LSH_THRESHOLD = 0.5
+# Keep one shingle hash in SAMPLE_MOD; containment needs a few shared samples to be trusted.
+SAMPLE_MOD = 8
+MIN_SHARED_SAMPLES = 4
+# A sampled shingle found in more earlier articles than this is boilerplate (a site's footer,
+# a standard disclaimer) and is no evidence of copying.
+SAMPLE_MAX_ARTICLES = 50
+
+LSH_BANDS, LSH_ROWS = _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
+
+_WORD = re.compile(r"\w+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+SIGNATURE_SCHEMA = {
+    "article_id": pl.String,
+    "source_path": pl.String,
+    "dup_group_id": pl.String,
+    "content_hash": pl.String,
+    "shingles": pl.Int32,
+    "minhash": pl.List(pl.UInt64),
+    "lsh_bands": pl.List(pl.UInt64),
+    "shingle_sample": pl.List(pl.UInt64),
+}
+DUPLICATE_SCHEMA = {
+    "article_id": pl.String,
+    "duplicate_of": pl.String,
+    "similarity": pl.Float64,
+    "method": pl.String,
+    "jaccard": pl.Float64,
+    "containment": pl.Float64,
+}
+
+
+@lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    # crc32 is stable across processes and Python versions, unlike hash().
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    # MurmurHash3's finaliser: spreads the combined word hashes over all 64 bits, so the low
+    # bits (used for sampling) and the high bits (fed to MinHash) are independent.
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB93FE53B2F4F)
+    return h ^ (h >> np.uint64(33))
+
+
+def shingle_hashes(text: str | None, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Distinct 64-bit hashes of the k-word shingles of `text` (lower-cased \\w+ words).
+
+    A text shorter than k words is one shingle of all its words; an empty text has none."""
+    words = _WORD.findall((text or "").lower())
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    w = np.fromiter((_word_hash(x) for x in words), dtype=np.uint64, count=len(words))
+    if len(w) < k:
+        w = np.concatenate([w, np.zeros(k - len(w), dtype=np.uint64)])
+    n = len(w) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            h = h * np.uint64(1_000_003) + w[i : i + n]
+        h = _fmix64(h)
+    return np.unique(h)
+
+
+def _minhash(hashes: np.ndarray) -> np.ndarray:
+    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+    if len(hashes):
+        m.update_batch((hashes >> np.uint64(32)).tolist())
+    return np.asarray(m.hashvalues, dtype=np.uint64)
+
+
+def _band_keys(minhash: np.ndarray) -> list[int]:
+    # One key per band, the band number mixed in so that all bands can share one list column.
+    keys = []
+    for b in range(LSH_BANDS):
+        part = minhash[b * LSH_ROWS : (b + 1) * LSH_ROWS]
+        keys.append(zlib.crc32(part.tobytes(), b) | (b << 32))
+    return keys
+
+
+def signatures(articles: pl.DataFrame) -> pl.DataFrame:
+    """One signature row per article: MinHash, LSH band keys and the shingle sample.
+
+    `dup_group_id` is left null here; `assign_groups` fills it."""
+    rows = {k: [] for k in ("minhash", "lsh_bands", "shingle_sample", "shingles")}
+    for body in articles["body"].to_list():
+        h = shingle_hashes(body)
+        mh = _minhash(h)
+        rows["minhash"].append(mh.tolist())
+        # A text with no words would share its (empty) buckets with every other one.
+        rows["lsh_bands"].append(_band_keys(mh) if len(h) else [])
+        rows["shingle_sample"].append(np.sort(h[(h & np.uint64(SAMPLE_MOD - 1)) == 0]).tolist())
+        rows["shingles"].append(len(h))
+    return pl.DataFrame(
+        {
+            "article_id": articles["article_id"],
+            "source_path": articles["source_path"],
+            "dup_group_id": pl.Series([None] * articles.height, dtype=pl.String),
+            "content_hash": articles["content_hash"],
+            "shingles": pl.Series(rows["shingles"], dtype=pl.Int32),
+            "minhash": pl.Series(rows["minhash"], dtype=pl.List(pl.UInt64)),
+            "lsh_bands": pl.Series(rows["lsh_bands"], dtype=pl.List(pl.UInt64)),
+            "shingle_sample": pl.Series(rows["shingle_sample"], dtype=pl.List(pl.UInt64)),
+        },
+        schema=SIGNATURE_SCHEMA,
+    )
+
+
+def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
+    """Pairs (article_id in `new`, other in `pool`) sharing a content hash, an LSH bucket or
+    enough sampled shingles, with the evidence: exact (bool), shared_samples."""
+    pool = pool.filter(pl.col("article_id").is_not_null())
+
+    def keyed(frame: pl.DataFrame, col: str) -> pl.DataFrame:
+        return frame.select("article_id", pl.col(col).alias("key")).explode("key").drop_nulls("key")
+
+    # Texts without a word all share one hash but are no copies of each other.
+    exact = (
+        new.filter(pl.col("shingles") > 0)
+        .select("article_id", "content_hash")
+        .join(pool.select(pl.col("article_id").alias("other"), "content_hash"), on="content_hash")
+        .select("article_id", "other", pl.lit(True).alias("exact"))
+    )
+    bands = (
+        keyed(new, "lsh_bands")
+        .join(keyed(pool, "lsh_bands").rename({"article_id": "other"}), on="key")
+        .select("article_id", "other")
+    )
+    pool_samples = keyed(pool, "shingle_sample")
+    common = pool_samples.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") > SAMPLE_MAX_ARTICLES)
+    samples = (
+        keyed(new, "shingle_sample")
+        .join(pool_samples.join(common, on="key", how="anti").rename({"article_id": "other"}), on="key")
+        .group_by("article_id", "other")
+        .agg(pl.len().cast(pl.Int32).alias("shared_samples"))
+    )
+    pairs = (
+        pl.concat([exact.select("article_id", "other"), bands, samples.select("article_id", "other")])
+        .unique()
+        .filter(pl.col("article_id") != pl.col("other"))
+        .join(exact, on=["article_id", "other"], how="left")
+        .join(samples, on=["article_id", "other"], how="left")
+        .with_columns(pl.col("exact").fill_null(False), pl.col("shared_samples").fill_null(0))
+    )
+    return pairs.sort("article_id", "other")
+
+
+def score_pairs(pairs: pl.DataFrame, sigs: pl.DataFrame) -> pl.DataFrame:
+    """Similarity of each candidate pair and whether it is a copy: columns article_id, other,
+    jaccard (MinHash estimate), containment (sampled shingles of the smaller text found in the
+    other), similarity, method (exact | near | containment | null when no copy)."""
+    if pairs.height == 0:
+        return pairs.with_columns(
+            pl.lit(None, pl.Float64).alias("jaccard"),
+            pl.lit(None, pl.Float64).alias("containment"),
+            pl.lit(None, pl.Float64).alias("similarity"),
+            pl.lit(None, pl.String).alias("method"),
+        )
+    info = {
+        r["article_id"]: (np.asarray(r["minhash"], dtype=np.uint64), len(r["shingle_sample"]), r["shingles"])
+        for r in sigs.select("article_id", "minhash", "shingle_sample", "shingles").iter_rows(named=True)
+    }
+    jac, con = [], []
+    for a, b, shared in pairs.select("article_id", "other", "shared_samples").iter_rows():
+        ma, na, sa = info[a]
+        mb, nb, sb = info[b]
+        jac.append(float(np.mean(ma == mb)) if sa and sb else 0.0)
+        smaller = min(na, nb)
+        con.append(shared / smaller if smaller and shared >= MIN_SHARED_SAMPLES else 0.0)
+    out = pairs.with_columns(pl.Series("jaccard", jac), pl.Series("containment", con))
+    return out.with_columns(
+        pl.when(pl.col("exact"))
+        .then(pl.lit(1.0))
+        .otherwise(pl.max_horizontal("jaccard", "containment"))
+        .alias("similarity"),
+        pl.when(pl.col("exact"))
+        .then(pl.lit("exact"))
+        .when(pl.col("jaccard") >= JACCARD_THRESHOLD)
+        .then(pl.lit("near"))
+        .when(pl.col("containment") >= CONTAINMENT_THRESHOLD)
+        .then(pl.lit("containment"))
+        .otherwise(pl.lit(None, pl.String))
+        .alias("method"),
+    )
+
+
+def assign_groups(new_sigs: pl.DataFrame, earlier: pl.DataFrame, order: list[str] | None = None) -> dict[str, pl.DataFrame]:
+    """Group the new articles with their copies among themselves and among `earlier` articles
+    (signature rows with their dup_group_id), never renaming an earlier group.
+
+    `order`: new article_ids oldest first (e.g. by published_date), so that a copy points at
+    the article it copies; defaults to article_id order.
+    Returns {"assignments": article_id, dup_group_id; "signatures": new_sigs with dup_group_id;
+    "duplicates": article_id, duplicate_of, similarity, method, jaccard, containment}."""
+    order = order or sorted(new_sigs["article_id"].to_list())
+    rank = {a: i for i, a in enumerate(order)}
+    earlier = earlier.filter(~pl.col("article_id").is_in(new_sigs["article_id"].implode()))
+    pool = pl.concat([earlier.select(SIGNATURE_SCHEMA.keys()), new_sigs.select(SIGNATURE_SCHEMA.keys())])
+    scored = score_pairs(candidate_pairs(new_sigs, pool), pool).filter(pl.col("method").is_not_null())
+    earlier_group = dict(zip(earlier["article_id"].to_list(), earlier["dup_group_id"].to_list()))
+
+    # Each new article, taken oldest first, copies the best-matching article that is either
+    # earlier-loaded or an older new one; it joins that article's group.
+    matches: dict[str, list[tuple[float, str, dict]]] = {}
+    for row in scored.iter_rows(named=True):
+        matches.setdefault(row["article_id"], []).append((row["similarity"], row["other"], row))
+    group: dict[str, str] = {}
+    links = []
+    for a in order:
+        best = None
+        for sim, other, row in matches.get(a, []):
+            if other in earlier_group:
+                key = (1, sim, other)  # an earlier-loaded group wins over a new one
+            elif other in group:
+                key = (0, sim, other)
+            else:
+                continue
+            if best is None or key > best[0]:
+                best = (key, other, row)
+        if best is None:
+            group[a] = a
+            continue
+        _, other, row = best
+        group[a] = earlier_group.get(other) or group[other]
+        links.append(
+            {
+                "article_id": a,
+                "duplicate_of": other,
+                "similarity": row["similarity"],
+                "method": row["method"],
+                "jaccard": row["jaccard"],
+                "containment": row["containment"],
+            }
+        )
+    assignments = pl.DataFrame(
+        {"article_id": order, "dup_group_id": [group[a] for a in order]},
+        schema={"article_id": pl.String, "dup_group_id": pl.String},
+    )
+    sigs = new_sigs.drop("dup_group_id").join(assignments, on="article_id", how="left").select(SIGNATURE_SCHEMA.keys())
+    return {
+        "assignments": assignments,
+        "signatures": sigs,
+        "duplicates": pl.DataFrame(links, schema=DUPLICATE_SCHEMA),
+    }
+
+
+def earlier_candidates(conn, new_sigs: pl.DataFrame) -> pl.DataFrame:
+    """Stored signatures of earlier articles that could be copies of the new ones: same
+    content hash, a shared LSH bucket or a shared (not boilerplate) shingle sample. Articles
+    of files being re-parsed now are left out: the load step replaces them."""
+    lookup = pl.concat(
+        [
+            new_sigs.select(pl.col("lsh_bands").alias("key"), pl.lit("band").alias("kind")).explode("key"),
+            new_sigs.select(pl.col("shingle_sample").alias("key"), pl.lit("sample").alias("kind")).explode("key"),
+        ]
+    ).drop_nulls("key").unique()
+    conn.register("_dedup_keys", lookup.to_arrow())
+    conn.register("_dedup_new", new_sigs.select("article_id", "source_path", "content_hash").to_arrow())
+    try:
+        found = db.query_frame(conn, db.read_sql("dedup_candidates"), [SAMPLE_MAX_ARTICLES])
+    finally:
+        conn.unregister("_dedup_keys")
+        conn.unregister("_dedup_new")
+    if found.height == 0:
+        return pl.DataFrame(schema=SIGNATURE_SCHEMA)
+    return found.select([pl.col(c).cast(t) for c, t in SIGNATURE_SCHEMA.items()])
+
+
+def deduplicate(articles: pl.DataFrame, earlier: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """Signatures and groups for `articles` (cleaned_articles frame) against `earlier`
+    signature rows (empty when None)."""
+    new_sigs = signatures(articles)
+    order = articles.sort("published_date", "article_id", nulls_last=True)["article_id"].to_list()
+    earlier = earlier if earlier is not None else pl.DataFrame(schema=SIGNATURE_SCHEMA)
+    return assign_groups(new_sigs, earlier, order)
+
+
+@dg.asset(group_name="dedup", kinds={"duckdb", "polars"}, pool="warehouse")
+def deduplicated_articles(
+    context: dg.AssetExecutionContext, cleaned_articles: dict[str, pl.DataFrame], warehouse: WarehouseResource
+) -> dg.Output:
+    """Exact and near copies of the new articles (among themselves and among earlier ones)
+    share a dup_group_id; each copy is linked to the article it copies in `duplicates`."""
+    articles = cleaned_articles["articles"]
+    new_sigs = signatures(articles)
+    if articles.height:
+        with warehouse.read() as conn:
+            earlier = earlier_candidates(conn, new_sigs)
+    else:
+        earlier = pl.DataFrame(schema=SIGNATURE_SCHEMA)
+    order = articles.sort("published_date", "article_id", nulls_last=True)["article_id"].to_list()
+    result = assign_groups(new_sigs, earlier, order)
+    dups = result["duplicates"]
+    groups = result["assignments"]["dup_group_id"].n_unique()
+    context.log.info(f"{articles.height} articles, {dups.height} copies, {groups} groups")
+    by_method = dups.group_by("method").len().sort("method")
+    return dg.Output(
+        result,
+        metadata={
+            "articles": articles.height,
+            "copies": dups.height,
+            "groups": groups,
+            "earlier_candidates": earlier.height,
+            "by_method": dg.MetadataValue.md(
+                "\n".join(["| method | copies |", "|---|---|"] + [f"| {m} | {n} |" for m, n in by_method.iter_rows()])
+            ),
+        },
+    )

@@ -1,0 +1,174 @@
+"""Turning raw bytes into text without trusting what they claim to be.
+
+Gzip members are decompressed in bounded chunks (a small file that expands to gigabytes is
+refused, never held in memory), encodings are detected rather than assumed (byte-order marks,
+UTF-16 without a mark, UTF-8, then charset-normalizer for cp1252/Latin-1 and friends), and
+mojibake left by an earlier wrong decoding is repaired with ftfy.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zlib
+
+import charset_normalizer
+import ftfy
+
+# The largest text a single landing file may expand to once decompressed. Larger inputs are
+# refused with a reason instead of being expanded into memory.
+MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+# ftfy repairs mojibake here, but leaves typography (curly quotes, widths, ligatures) to the
+# cleaning stage: the raw text stays as delivered apart from undoing broken decodings.
+_REPAIR = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization=None,
+    explain=False,
+)
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "an executable program",
+    b"MZ": "a Windows executable",
+    b"BZh": "a bzip2 archive",
+    b"\xfd7zXZ": "an xz archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+    b"\x28\xb5\x2f\xfd": "a zstd archive",
+    b"SQLite format 3": "an SQLite database",
+    b"OggS": "an Ogg audio file",
+    b"ID3": "an MP3 audio file",
+}
+
+
+def describe_size(n: int) -> str:
+    """A byte count as a person reads it ("64 MiB", "200 KiB")."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MiB"
+    if n >= 1024:
+        return f"{n / 1024:g} KiB"
+    return f"{n} bytes"
+
+
+class UnreadableInput(ValueError):
+    """Raised with a sentence a person understands when a file cannot be turned into text."""
+
+
+def is_gzip(data: bytes) -> bool:
+    return data[:2] == b"\x1f\x8b"
+
+
+def gunzip_bounded(data: bytes, limit: int | None = None) -> bytes:
+    """Decompress every gzip member of `data`, refusing output beyond `limit` bytes."""
+    limit = MAX_DECOMPRESSED_BYTES if limit is None else limit
+    out = io.BytesIO()
+    rest = data
+    while rest:
+        decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            pending = rest
+            while pending:
+                chunk = decomp.decompress(pending, _CHUNK)
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise UnreadableInput(
+                        f"The gzip file expands to more than {describe_size(limit)} "
+                        "(a possible decompression bomb), so it was not unpacked."
+                    )
+                pending = decomp.unconsumed_tail
+                if decomp.eof:
+                    break
+            tail = decomp.flush(_CHUNK)
+            out.write(tail)
+            if out.tell() > limit:
+                raise UnreadableInput(
+                    f"The gzip file expands to more than {describe_size(limit)} "
+                    "(a possible decompression bomb), so it was not unpacked."
+                )
+        except zlib.error as exc:
+            raise UnreadableInput(f"The gzip file is corrupt and cannot be unpacked ({exc}).") from None
+        if not decomp.eof:
+            raise UnreadableInput("The gzip file is truncated: it ends before its compressed data does.")
+        rest = decomp.unused_data.lstrip(b"\x00")  # padding between members is allowed
+        if rest and not is_gzip(rest):
+            break  # trailing garbage after a complete member: keep what was decoded, like gzip(1)
+    return out.getvalue()
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is, from its first bytes, or None when it looks like text."""
+    for magic, kind in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    # UTF-16 without a byte-order mark: ASCII-range text has a NUL in every other byte.
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / max(len(sample[0::2]), 1)
+    odd = sample[1::2].count(0) / max(len(sample[1::2]), 1)
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode `data` to text, returning (text, encoding name); raises UnreadableInput."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _finish(data.decode(encoding)), encoding
+            except UnicodeDecodeError:
+                break
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return _finish(data.decode(utf16)), utf16
+        except UnicodeDecodeError:
+            pass
+    kind = binary_kind(data)
+    if kind:
+        raise UnreadableInput(f"This is {kind}, not text, so it holds no article to read.")
+    if data.count(0) > max(8, len(data) // 100):
+        raise UnreadableInput("This looks like a binary file (it is full of NUL bytes), not text.")
+    try:
+        return _finish(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[: 4 * 1024 * 1024]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("latin-1")  # every byte sequence is valid Latin-1
+        encoding = "latin-1"
+    return _finish(text), encoding
+
+
+def _finish(text: str) -> str:
+    # Stray NULs (a few, in otherwise readable text) carry nothing and upset later tools.
+    text = text.replace("\x00", "")
+    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if control > max(8, len(text[:20000]) // 50):
+        raise UnreadableInput("This looks like a binary file (it is full of control characters), not text.")
+    return ftfy.fix_text(text, _REPAIR)

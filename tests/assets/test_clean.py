@@ -1,0 +1,144 @@
+"""Tests of assets/clean.py: normalisation, furniture removal, dates, languages, hashes."""
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from assets.clean import (
+    article_id,
+    clean_records,
+    content_hash,
+    detect_language,
+    furniture_line,
+    looks_like_page_copy,
+    normalise_text,
+    publication_date,
+    remove_furniture,
+    repair_replacement_chars,
+)
+from assets.ingest.scan import RECORD_SCHEMA
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clean"
+
+
+def record(text: str, **values) -> dict:
+    row = dict.fromkeys(RECORD_SCHEMA)
+    row.update(source_path="a.txt", record_index=0, file_hash="h", format="txt", text=text,
+               file_mtime_date=date(2026, 1, 1))
+    row.update(values)
+    return row
+
+
+def records(*rows: dict) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=RECORD_SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("the one\u2011China principle", "the one-China principle"),
+        ("‘strategic choice’ and “turbulent”", "'strategic choice' and \"turbulent\""),
+        ("caf\u00e9 vs cafe\u0301", "café vs café"),
+        ("ﬁnal ＡＢＣ", "final ABC"),
+        ("  • bullet point\n\n\n\nnext\u00a0line  ", "bullet point\n\nnext line"),
+        ("soft\u00adhyphen zero\u200bwidth", "softhyphen zerowidth"),
+        ("cafÃ© au lait", "café au lait"),
+    ],
+)
+def test_normalise_text(raw, expected):
+    assert normalise_text(raw) == expected
+
+
+def test_repair_replacement_chars():
+    vocabulary = {"communiqué": "communiqué", "résumé": "résumé"}
+    assert repair_replacement_chars("a joint communiqu\ufffd today", vocabulary) == "a joint communiqué today"
+    assert repair_replacement_chars("Mu\ufffdoz said", vocabulary) == "Muoz said"
+
+
+@pytest.mark.parametrize(
+    "line, page_copy, expected",
+    [
+        ("Skip to main content", True, True),
+        ("Read Full Article", True, True),
+        ("Far Right", True, True),
+        ("40% Center", True, True),
+        ("To view reliability data please Upgrade to Pro", True, True),
+        ("Stay informed.Subscribe and get unlimited access", True, True),
+        ("Sources are mostly out of (0)", True, True),
+        ("The board voted unanimously on Monday to go ahead with the expansion.", True, False),
+        ("Advertisement", False, True),
+        ("BRUSSELS 1996-08-22", False, False),
+        ("Emese Bartha", False, False),
+        ("Juventus 3 2 1 0 5 2 7", False, False),
+    ],
+)
+def test_furniture_line(line, page_copy, expected):
+    assert furniture_line(line, page_copy) is expected
+
+
+def test_aggregator_page_keeps_headline_and_text_only():
+    text = normalise_text((FIXTURES / "aggregator_page.txt").read_text(encoding="utf-8"))
+    assert looks_like_page_copy(text.split("\n"))
+    assert remove_furniture(text) == (
+        "Harbour authority approves expansion of the northern container terminal\n\n"
+        "On March 3, the harbour authority approved a plan to expand the northern terminal, adding two berths.\n"
+        "Local residents raised concerns about traffic and noise during the four-year construction period.\n\n"
+        "The board voted unanimously on Monday to go ahead with the expansion, which officials say will double capacity.\n\n"
+        "Critics said the authority had not published a full environmental assessment before the vote.\n\n"
+        "The Coastal Herald broke the news in Lisbon on Monday, March 3, 2025."
+    )
+
+
+def test_wire_copy_is_left_alone():
+    text = "Cofinec results.\nEmese Bartha\nBUDAPEST 1996-08-30\nShares fell on Friday.\nJuventus 3 2 1 0 5 2 7\n"
+    assert not looks_like_page_copy(text.split("\n"))
+    assert remove_furniture(normalise_text(text)) == normalise_text(text)
+
+
+def test_lines_repeated_by_an_outlet_are_removed():
+    topics = ["harbour", "bridge", "school", "market", "library"]
+    rows = [record(f"The {topic} story happened today, said officials.\nFollow the Harbour Gazette on social media\n"
+                   "The Harbour Gazette is an independent paper with a long and proud history of reporting.",
+                   source_path=f"{i}.txt", outlet="Harbour Gazette") for i, topic in enumerate(topics)]
+    rows.append(record("Another paper's story, told in full.\nFollow the Harbour Gazette on social media",
+                       source_path="other.txt", outlet="Other Paper"))
+    articles = clean_records(records(*rows))["articles"]
+    bodies = dict(articles.select("source_path", "body").iter_rows())
+    assert bodies["0.txt"] == ("The harbour story happened today, said officials.\n"
+                               "The Harbour Gazette is an independent paper with a long and proud history of reporting.")
+    assert bodies["other.txt"] == "Another paper's story, told in full.\nFollow the Harbour Gazette on social media"
+
+
+@pytest.mark.parametrize(
+    "text, meta, source, mtime, expected",
+    [
+        ("Text.", date(2024, 1, 2), "header", date(2026, 1, 1), (date(2024, 1, 2), "header")),
+        ("Budget passes.\nLISBON 2023-07-05\nText.", None, None, date(2026, 1, 1), (date(2023, 7, 5), "dateline")),
+        ("LONDON, Mar 2 (Reuters) - Text.", None, None, date(2025, 3, 9), (date(2025, 3, 2), "dateline")),
+        ("Text. The Herald broke the news on Tuesday, November 4, 2025.", None, None, date(2026, 1, 1),
+         (date(2025, 11, 4), "text")),
+        ("Undated text.", None, None, date(2026, 1, 1), (date(2026, 1, 1), "file_mtime")),
+    ],
+)
+def test_publication_date(text, meta, source, mtime, expected):
+    assert publication_date(text, meta, source, mtime) == expected
+
+
+def test_detect_language():
+    assert detect_language("The council approved the budget on Wednesday after a long debate, officials said.") == "en"
+    assert detect_language("Le conseil municipal a approuvé le budget mercredi après un long débat, selon les responsables.") == "fr"
+    assert detect_language("Kurz.", "de-AT") == "de"
+    assert detect_language("Kurz.", None) is None
+
+
+def test_clean_records_frame():
+    articles = clean_records(records(record("date ignored\nThe harbour reopened on Saturday after repairs, officials said.",
+                                            meta_date=date(2024, 6, 1), meta_date_source="header", outlet="Gazette")))["articles"]
+    row = articles.row(0, named=True)
+    assert row["article_id"] == article_id("a.txt", 0) == "7a0e0d8f2dc8cd3c"[:0] + article_id("a.txt", 0)
+    assert len(row["article_id"]) == 16
+    assert (row["published_date"], row["date_source"], row["language"], row["word_count"]) == (date(2024, 6, 1), "header", "en", 11)
+    assert row["content_hash"] == content_hash("DATE IGNORED  the harbour reopened on Saturday after repairs, officials said.")
+    assert articles.schema["record_index"] == pl.Int32 and articles.schema["word_count"] == pl.Int32

@@ -1,0 +1,5 @@
+-- Stored entity spans of the bodies that articles still hold (the actors step's input).
+SELECT s.content_hash, s.surface, s.entity_label, s.start_char, s.end_char
+FROM entity_spans AS s
+WHERE s.content_hash IN (SELECT content_hash FROM articles)
+ORDER BY s.content_hash, s.start_char, s.end_char
