@@ -1,8 +1,14 @@
 """Smoke test: the Definitions load without touching the warehouse, and everything resolves."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines import definitions
+from tests.conftest import PROJECT_ROOT
 
 
 def test_definitions_load_and_resolve():
@@ -26,3 +32,16 @@ def test_every_warehouse_step_is_in_the_warehouse_pool():
         node = graph.get(key)
         if key.to_user_string() != "cleaned_articles":
             assert node.pools == {"warehouse"}, key
+
+
+def test_dagster_cli_validates_the_workspace(tmp_path):
+    """`make ui` loads workspace.yaml; Dagster's own CLI must accept it."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT, env=dict(os.environ, DAGSTER_HOME=str(home)), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Validation successful for code location media_monitor" in result.stderr + result.stdout
