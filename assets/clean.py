@@ -10,13 +10,12 @@ publication date (metadata, else a dateline or a dated phrase in the text, else 
 modification time), its language and a content hash for deduplication.
 """
 
-
 import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
-from typing import Any, Iterable
+from typing import Iterable
 
 import dagster as dg
 import ftfy
@@ -24,6 +23,8 @@ import polars as pl
 import py3langid
 
 from assets.ingest.dates import text_date
+from pipelines.resources import WarehouseResource
+from warehouse import db
 
 ARTICLE_SCHEMA = {
     "article_id": pl.String,
@@ -42,6 +43,8 @@ ARTICLE_SCHEMA = {
     "word_count": pl.Int32,
     "content_hash": pl.String,
 }
+# Formats whose text is already the main text extracted from a page.
+EXTRACTED_FORMATS = ("html", "warc")
 LINE_STATS_SCHEMA = {"outlet": pl.String, "line_hash": pl.String, "documents": pl.Int64}
 
 # A short line that the same outlet prints in at least this many documents is furniture.
@@ -50,6 +53,12 @@ REPEATED_LINE_MIN_DOCUMENTS = 5
 REPEATED_LINE_MAX_WORDS = 12
 # In a page copy, a line without sentence punctuation is kept only from this many words on.
 UNPUNCTUATED_KEEP_WORDS = 20
+# In a page copy, a sentence with call-to-action, paywall or cookie words is furniture below this.
+STRONG_FURNITURE_MAX_WORDS = 15
+
+# In a page copy, the words of prose one furniture line outweighs when delimiting the article.
+FURNITURE_LINE_COST = 8.0
+FURNITURE_LINE_WORDS_CAP = 8
 
 _FIX = ftfy.TextFixerConfig(uncurl_quotes=True, fix_latin_ligatures=True, fix_character_width=True, normalization="NFC")
 
@@ -85,7 +94,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
 # it is long; a line with the weak vocabulary is furniture unless it is a sentence.
 _STRONG_FURNITURE = re.compile(
     r"\b(?:skip to (?:main )?content|skip navigation|sign ?in|sign ?up|log ?in|log ?out|my account|"
-    r"subscribe\w*|subscription\w*|newsletters?|unlock|upgrade to|premium|paywall|free trial|"
+    r"subscribe\w*|subscription\w*|newsletters?|unlock|upgrade to|(?:go|get) premium|"
+    r"premium (?:members?|subscribers?|access|content|plan)|paywall|free trial|"
     r"cookies?|privacy (?:policy|notice|settings)|terms (?:of|and) (?:use|service|conditions)|"
     r"accept all|manage (?:preferences|consent)|all rights reserved|advertisement|"
     r"download (?:the|our) app|app store|google play)\b|©",
@@ -94,12 +104,14 @@ _STRONG_FURNITURE = re.compile(
 _FURNITURE = re.compile(
     r"\b(?:main menu|menu|navigation|home ?page|back to top|register|per (?:month|year)|consent|"
     r"copyright|advertising|sponsored|promoted|"
-    r"share (?:this|on|via)|share|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|instagram|youtube|"
+    r"share (?:this|on|via)|share|tweet|"
+    # a network's name, not its address ("pic.twitter.com/..." is an embedded post)
+    r"(?<![./@])(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|instagram|youtube)(?!\.com)|"
     r"e-?mail (?:this|us)|print(?: this)?|follow us|"
     r"read (?:more|full(?: article)?|next|the full story|also)|continue reading|click here|see (?:more|all)|"
-    r"view (?:more|all|comments)|comments?|load(?:ing)? more|loading|related (?:articles|stories|posts|content)|"
-    r"recommended|trending|most (?:popular|read|viewed)|top stories|latest news|more from|"
-    r"insights? by|factuality|bias distribution|ownership|blindspot|for you"
+    r"view (?:more|all|comments)|comments|(?:leave|add|post) a comment|load(?:ing)? more|loading|"
+    r"related (?:articles|stories|posts|content)|"
+    r"recommended|trending|most (?:popular|read|viewed)|top stories|latest news|more from"
     r")\b|^(?:published|updated|posted|last updated)\b|/\s?(?:month|year|mo|yr)\b",
     re.I,
 )
@@ -110,6 +122,14 @@ _ALWAYS_FURNITURE = re.compile(
     r"(?:\(c\)|©|copyright) .{0,80}all rights reserved\.?)$",
     re.I,
 )
+# A reader comment's header: "jdoe says:", "Jane on May 2, 2018 at 4:47 pm said:".
+# ("The mayor said:" before a quotation is prose: "said" counts only with a time of day.)
+_COMMENT_HEADER = re.compile(
+    r"^(?:\S+(?: \S+){0,2} says|.{0,80}\bat \d{1,2}:\d\d\s?(?:am|pm)?,? (?:says|said|wrote)):$", re.I
+)
+# Words of prose after which an article is under way (a comment header before it is not one).
+ARTICLE_STARTED_WORDS = 50
+_DATED_LINE = re.compile(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\((?:Reuters|AP|AFP|dpa|Xinhua)\)")
 _PERCENT_LINE = re.compile(r"^\W*\d{1,3}(?:[.,]\d+)?\s?%")
 _MOSTLY_SYMBOLS = re.compile(r"^[\W\d_]*$")
 
@@ -128,27 +148,31 @@ def normalise_text(text: str) -> str:
 
 
 def repair_replacement_chars(text: str, vocabulary: dict[str, str]) -> str:
-    """Replace U+FFFD inside a word by the letter that makes a known word ("communiqu\ufffd" ->
-    "communiqué" when "communiqué" is seen elsewhere); otherwise drop the replacement mark."""
+    """Replace a U+FFFD inside a word by the letter that makes a known word ("communiqu\ufffd" ->
+    "communique" when that word is seen elsewhere); otherwise drop the replacement mark."""
     if "\ufffd" not in text:
         return text
+    letters = sorted({ch for word in vocabulary for ch in word if ch.isalpha()})
 
     def fix(match: re.Match) -> str:
         word = match.group(0)
-        pattern = re.compile("^" + re.escape(word).replace("\ufffd", r"\w") + "$", re.I)
-        candidates = {v for k, v in vocabulary.items() if len(k) == len(word) and pattern.match(k)}
-        if len(candidates) == 1:
-            known = candidates.pop()
-            return "".join(w if w != "\ufffd" else k for w, k in zip(word, known))
+        if word.count("\ufffd") == 1 and len(word) > 1:
+            # One lookup per letter of the corpus's alphabet, never a scan of the vocabulary.
+            found = {vocabulary[c] for c in (word.lower().replace("\ufffd", ch) for ch in letters) if c in vocabulary}
+            if len(found) == 1:
+                known = found.pop()
+                return "".join(k if w == "\ufffd" else w for w, k in zip(word, known))
         return word.replace("\ufffd", "")
 
     return re.sub(r"\w*\ufffd[\w\ufffd]*", fix, text)
 
 
-def accented_vocabulary(texts: Iterable[str]) -> dict[str, str]:
+def spelling_vocabulary(texts: Iterable[str]) -> dict[str, str]:
     """Words of four letters or more, by lowercase form, for repairing U+FFFD."""
     vocabulary: dict[str, str] = {}
     for text in texts:
+        if "\ufffd" in (text or ""):
+            continue  # a damaged text teaches nothing about spelling
         for word in _WORD.findall(text or ""):
             if len(word) >= 4 and not word.isdigit():
                 vocabulary.setdefault(word.lower(), word)
@@ -168,11 +192,14 @@ def looks_like_page_copy(lines: list[str]) -> bool:
     content = [line for line in lines if line]
     if not content:
         return False
+    # Counted: furniture lines that are no sentence, so that prose about a newsletter or a
+    # subscription service does not make a wire story a page copy.
     furniture = sum(
-        1 for line in content if _words(line) <= 12 and (_STRONG_FURNITURE.search(line) or _FURNITURE.search(line))
+        1 for line in content if not _is_sentence(line) and furniture_line(line, True, vocabulary_only=True)
     )
     bare = sum(1 for line in content if _words(line) <= 4 and not _is_sentence(line) and not re.search(r"\d", line))
-    return furniture >= 2 or (bare >= 8 and bare >= 0.3 * len(content))
+    # Results tables and datelines are bare too, so bareness alone never makes a page copy.
+    return furniture >= 2 or (furniture >= 1 and bare >= 8 and bare >= 0.3 * len(content))
 
 
 def _headline_index(lines: list[str], title: str | None) -> int | None:
@@ -203,11 +230,11 @@ def furniture_line(line: str, page_copy: bool, vocabulary_only: bool = False) ->
     if not page_copy:
         return False
     words = _words(line)
-    if words == 0 or _MOSTLY_SYMBOLS.match(line):
+    if not vocabulary_only and (words == 0 or _MOSTLY_SYMBOLS.match(line)):
         return True
     if _PERCENT_LINE.match(line) and words <= 10:
         return True
-    if words < 40 and _STRONG_FURNITURE.search(line):
+    if _STRONG_FURNITURE.search(line) and (words < STRONG_FURNITURE_MAX_WORDS or not _is_sentence(line)):
         return True
     if _FURNITURE.search(line) and not (words >= 10 and _is_sentence(line)):
         return True
@@ -217,37 +244,80 @@ def furniture_line(line: str, page_copy: bool, vocabulary_only: bool = False) ->
 
 
 def line_key(line: str) -> str:
-    """The form of a line compared across documents (case, digits and spacing ignored)."""
-    key = re.sub(r"\d+", "0", line.lower())
-    return hashlib.sha1(" ".join(_WORD.findall(key)).encode("utf-8")).hexdigest()[:16]
+    """The form of a line compared across documents (case, punctuation and spacing ignored;
+    digits kept, so the rows of a results table, which differ only in figures, stay apart)."""
+    return hashlib.sha1(" ".join(_WORD.findall(line.lower())).encode("utf-8")).hexdigest()[:16]
 
 
-def remove_furniture(text: str, title: str | None = None, repeated: set[str] | frozenset = frozenset()) -> str:
-    """The article text without page furniture (see the module docstring for the rules)."""
+def main_block(values: list[float]) -> tuple[int, int]:
+    """The [start, end) run of lines with the largest sum of values (Kadane): the stretch where
+    the article's prose outweighs the furniture between its paragraphs."""
+    best, best_span = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for index, value in enumerate(values):
+        if total <= 0:
+            total, start = 0.0, index
+        total += value
+        if total > best:
+            best, best_span = total, (start, index + 1)
+    return best_span
+
+
+def remove_furniture(
+    text: str, title: str | None = None, repeated: set[str] | frozenset = frozenset(), extracted: bool = False
+) -> str:
+    """The article text without page furniture (see the module docstring for the rules).
+
+    `extracted`: the text is already a main-text extraction (HTML, WARC), whose remaining short
+    lines are the article's own headings and lists, so the page-copy rules do not apply."""
     lines = text.split("\n")
-    page_copy = looks_like_page_copy(lines)
+    page_copy = not extracted and looks_like_page_copy(lines)
     headline = _headline_index(lines, title) if page_copy else None
-    kept = []
+    keep = []
     for index, line in enumerate(lines):
-        if index == headline:
-            kept.append(line)
-            continue
-        if furniture_line(line, page_copy):
-            continue
-        if line and repeated and _words(line) <= REPEATED_LINE_MAX_WORDS and line_key(line) in repeated:
-            continue
-        kept.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+        drop = index != headline and (
+            furniture_line(line, page_copy) or (repeated and _repeatable(line) and line_key(line) in repeated)
+        )
+        keep.append(not drop)
+    if page_copy:
+        # Reader comments follow the article: everything from the first comment header on goes.
+        prose = 0
+        for index, line in enumerate(lines):
+            if prose >= ARTICLE_STARTED_WORDS and index != headline and _COMMENT_HEADER.match(line):
+                keep[index:] = [False] * (len(lines) - index)
+                break
+            if keep[index] and _is_sentence(line):
+                prose += _words(line)
+        # Sentences far from the article (teasers, comments, footers) fall outside the block
+        # where kept prose outweighs the furniture lines between paragraphs.
+        values = [
+            (_words(line) if kept else -FURNITURE_LINE_COST - min(_words(line), FURNITURE_LINE_WORDS_CAP))
+            if line else 0.0
+            for line, kept in zip(lines, keep)
+        ]
+        start, end = main_block(values)
+        keep = [kept and (start <= index < end or index == headline) for index, kept in enumerate(keep)]
+    kept_lines = [line for line, kept in zip(lines, keep) if kept]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
 
 
-def repeated_lines(documents: pl.DataFrame, prior: pl.DataFrame | None = None) -> tuple[dict[str, set[str]], pl.DataFrame]:
+def _repeatable(line: str) -> bool:
+    # Datelines repeat by nature ("LONDON 1996-08-30") but name the place the story is from.
+    return bool(line) and _words(line) <= REPEATED_LINE_MAX_WORDS and not _DATED_LINE.search(line)
+
+
+def repeated_lines(
+    documents: pl.DataFrame, prior: pl.DataFrame | None = None
+) -> tuple[dict[str, set[str]], pl.DataFrame]:
     """Per outlet, the keys of short lines printed in at least REPEATED_LINE_MIN_DOCUMENTS
     documents (this batch plus `prior` counts), and this batch's counts as a line-stats frame.
 
     `documents` has columns outlet and text (normalised)."""
     counts: dict[tuple[str, str], int] = Counter()
     for outlet, text in documents.select("outlet", "text").iter_rows():
-        keys = {line_key(line) for line in (text or "").split("\n") if line and _words(line) <= REPEATED_LINE_MAX_WORDS}
+        if not outlet:
+            continue  # documents of unknown outlets come from many sites: nothing to learn
+        keys = {line_key(line) for line in (text or "").split("\n") if _repeatable(line)}
         for key in keys:
             counts[(outlet or "", key)] += 1
     batch = pl.DataFrame(
@@ -302,13 +372,14 @@ def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None =
     """Frames `articles` and `line_stats` from the `records` frame of raw_articles."""
     rows = records.to_dicts()
     normalised = [normalise_text(row["text"] or "") for row in rows]
-    vocabulary = accented_vocabulary(normalised)
+    vocabulary = spelling_vocabulary(normalised)
     normalised = [repair_replacement_chars(text, vocabulary) for text in normalised]
-    outlets = [row["outlet"] or "" for row in rows]
+    outlets = [row["outlet"] or "" for row in rows]  # "" = unknown: no repetition statistics
     repeated, line_stats = repeated_lines(pl.DataFrame({"outlet": outlets, "text": normalised}), prior_line_stats)
     articles = []
     for row, text, outlet in zip(rows, normalised, outlets):
-        body = remove_furniture(text, row.get("title"), repeated.get(outlet, set()))
+        extracted = row.get("format") in EXTRACTED_FORMATS
+        body = remove_furniture(text, row.get("title"), repeated.get(outlet, set()), extracted)
         published, date_source = publication_date(
             row["text"] or "", row.get("meta_date"), row.get("meta_date_source"), row.get("file_mtime_date")
         )
@@ -344,27 +415,40 @@ def _preview(articles: pl.DataFrame) -> str:
     for row in articles.head(10).iter_rows(named=True):
         start = (row["body"] or "")[:70].replace("\n", " ").replace("|", "/")
         lines.append(
-            f"| {row['source_path']} | {row['outlet'] or ''} | {row['published_date'] or ''} | {row['date_source'] or ''} "
+            f"| {row['source_path']} | {row['outlet'] or ''} | {row['published_date'] or ''} "
+            f"| {row['date_source'] or ''} "
             f"| {row['language'] or ''} | {row['word_count']} | {start} |"
         )
     return "\n".join(lines)
 
 
-@dg.asset(group_name="ingest", kinds={"python", "polars"})
-def cleaned_articles(context: dg.AssetExecutionContext, raw_articles: dict[str, pl.DataFrame]) -> dg.Output:
+@dg.asset(group_name="ingest", kinds={"python", "polars"}, pool="warehouse")
+def cleaned_articles(
+    context: dg.AssetExecutionContext, raw_articles: dict[str, pl.DataFrame], warehouse: WarehouseResource
+) -> dg.Output:
     """Articles with normalised, furniture-free bodies, publication dates, languages and content
-    hashes, ready for entity extraction, deduplication and loading."""
-    result = clean_records(raw_articles["records"])
+    hashes, ready for entity extraction, deduplication and loading; plus this batch's per-outlet
+    line counts, which the load step adds to `outlet_line_stats`."""
+    records = raw_articles["records"]
+    outlets = sorted({o for o in records["outlet"].to_list() if o})
+    prior = pl.DataFrame(schema=LINE_STATS_SCHEMA)
+    if outlets:
+        with warehouse.read() as conn:
+            prior = db.query_frame(conn, db.read_sql("clean_prior_line_stats"), [outlets])
+    result = clean_records(records, prior.cast(LINE_STATS_SCHEMA))
     articles = result["articles"]
     return dg.Output(
         result,
         metadata={
             "articles": articles.height,
             "words": int(articles["word_count"].sum() or 0),
+            "empty_bodies": int((articles["word_count"] == 0).sum()),
             "date_sources": dg.MetadataValue.json(
                 {str(k): int(v) for k, v in articles["date_source"].value_counts().iter_rows()}
             ),
-            "languages": dg.MetadataValue.json({str(k): int(v) for k, v in articles["language"].value_counts().iter_rows()}),
+            "languages": dg.MetadataValue.json(
+                {str(k): int(v) for k, v in articles["language"].value_counts().iter_rows()}
+            ),
             "preview": dg.MetadataValue.md(_preview(articles)),
         },
     )

@@ -178,6 +178,7 @@ def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
         .join(pool_samples.join(common, on="key", how="anti").rename({"article_id": "other"}), on="key")
         .group_by("article_id", "other")
         .agg(pl.len().cast(pl.Int32).alias("shared_samples"))
+        .filter(pl.col("shared_samples") >= MIN_SHARED_SAMPLES)
     )
     pairs = (
         pl.concat([exact.select("article_id", "other"), bands, samples.select("article_id", "other")])
@@ -201,17 +202,17 @@ def score_pairs(pairs: pl.DataFrame, sigs: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, pl.Float64).alias("similarity"),
             pl.lit(None, pl.String).alias("method"),
         )
-    info = {
-        r["article_id"]: (np.asarray(r["minhash"], dtype=np.uint64), len(r["shingle_sample"]), r["shingles"])
-        for r in sigs.select("article_id", "minhash", "shingle_sample", "shingles").iter_rows(named=True)
-    }
-    jac, con = [], []
-    for a, b, shared in pairs.select("article_id", "other", "shared_samples").iter_rows():
-        ma, na, sa = info[a]
-        mb, nb, sb = info[b]
-        jac.append(float(np.mean(ma == mb)) if sa and sb else 0.0)
-        smaller = min(na, nb)
-        con.append(shared / smaller if smaller and shared >= MIN_SHARED_SAMPLES else 0.0)
+    index = {a: i for i, a in enumerate(sigs["article_id"].to_list())}
+    minhash = np.array(sigs["minhash"].to_list(), dtype=np.uint64).reshape(sigs.height, -1)
+    samples = sigs["shingle_sample"].list.len().to_numpy()
+    shingles = sigs["shingles"].fill_null(0).to_numpy()
+    ia = np.array([index[a] for a in pairs["article_id"].to_list()], dtype=np.int64)
+    ib = np.array([index[b] for b in pairs["other"].to_list()], dtype=np.int64)
+    both = (shingles[ia] > 0) & (shingles[ib] > 0)
+    jac = np.where(both, (minhash[ia] == minhash[ib]).mean(axis=1), 0.0)
+    shared = pairs["shared_samples"].to_numpy()
+    smaller = np.minimum(samples[ia], samples[ib])
+    con = np.where((smaller > 0) & (shared >= MIN_SHARED_SAMPLES), shared / np.maximum(smaller, 1), 0.0)
     out = pairs.with_columns(pl.Series("jaccard", jac), pl.Series("containment", con))
     return out.with_columns(
         pl.when(pl.col("exact"))

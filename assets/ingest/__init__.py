@@ -6,7 +6,6 @@ gzip-compressed), decodes them without trusting their claimed encoding, and hand
 records, the rejections and the per-file ledger rows. Writing them is the load step's job.
 """
 
-
 import dagster as dg
 import polars as pl
 
@@ -15,6 +14,8 @@ from pipelines.resources import LandingResource, WarehouseResource
 from warehouse import db
 
 __all__ = ["raw_articles", "scan_landing"]
+
+LEDGER_QUERY = "SELECT source_path, size, mtime_ns, file_hash, articles FROM landing_files"
 
 
 def _preview(records: pl.DataFrame, rejected: pl.DataFrame) -> str:
@@ -32,11 +33,13 @@ def _preview(records: pl.DataFrame, rejected: pl.DataFrame) -> str:
 
 
 @dg.asset(group_name="ingest", kinds={"python", "duckdb"}, pool="warehouse")
-def raw_articles(context: dg.AssetExecutionContext, landing: LandingResource, warehouse: WarehouseResource) -> dg.Output:
+def raw_articles(
+    context: dg.AssetExecutionContext, landing: LandingResource, warehouse: WarehouseResource
+) -> dg.Output:
     """Article records parsed from the landing files that are new or changed since the last run,
     the files rejected (with a reason), and the ledger rows of every file examined."""
     with warehouse.read() as conn:
-        ledger = db.query_frame(conn, "SELECT source_path, size, mtime_ns, file_hash, status, articles FROM landing_files")
+        ledger = db.query_frame(conn, LEDGER_QUERY)
     ledger = ledger.cast({k: v for k, v in LEDGER_SCHEMA.items() if k in ledger.columns})
     result = scan_landing(landing.root, ledger, log=context.log)
     records, rejected, files, counts = result["records"], result["rejected"], result["files"], result["counts"]

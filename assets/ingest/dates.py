@@ -8,7 +8,7 @@ Dates are calendar days (`datetime.date`); a value that names no day (a year, a 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
@@ -19,7 +19,7 @@ LATEST_AHEAD = timedelta(days=2)
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 _MONTH = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -28,8 +28,9 @@ _MONTH = (
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
 _ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d])")
 _MDY = re.compile(rf"\b{_WEEKDAY}?{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
-_DMY = re.compile(rf"\b{_WEEKDAY}?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
-_MD = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)\b", re.I)
+_DMY = re.compile(
+    rf"\b{_WEEKDAY}?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I
+)
 
 # "BRUSSELS 1996-08-22", "BOGOTA, Colombia 1996-08-30": a short line of place names and a date
 # (or the date alone, when the place name ran onto the line before).
@@ -39,9 +40,12 @@ _DATELINE_AGENCY = re.compile(
     rf"^\s*[A-Z][A-Z.'\- ]+(?:,\s*[A-Za-z.'\- ]+)?,\s*{_MONTH}\s+(?P<day>[0-3]?\d)(?:,\s*(?P<year>(?:19|20)\d\d))?"
     r"\s*\((?:[A-Za-z .&-]{2,30})\)\s*[-–—_]"
 )
-# Phrases that state when the piece itself appeared.
+# Phrases that state when the piece itself appeared: a label opening a line ("Published 4 Nov
+# 2025", "Updated 10:01 pm, Tuesday, November 4, 2025") or a sentence saying who broke it and
+# when. Verbs such as "released" or "reported" in running text date events, not the piece.
 _PUBLISHED_PHRASE = re.compile(
-    r"\b(?:published|posted|updated|first appeared|broke the news|reported|released|filed)\b[^.\n]{0,80}?",
+    r"(?:^|\n)[ \t]*(?:first published|published|posted|last updated|updated)\b[^\n]{0,60}?"
+    r"|\b(?:broke the news|first reported the news|was first published)\b[^.\n]{0,80}?",
     re.I,
 )
 
@@ -56,7 +60,7 @@ def _valid(year: int, month: int, day: int, today: date | None = None) -> date |
 
 
 def _month_number(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower()[:3]]
+    return MONTHS[name.lower().rstrip(".")[:3]]
 
 
 def parse_date_value(value: object) -> date | None:
@@ -70,7 +74,7 @@ def parse_date_value(value: object) -> date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in JSON feeds
         try:
-            stamp = datetime.utcfromtimestamp(seconds)
+            stamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
         except (OverflowError, OSError, ValueError):
             return None
         return _valid(stamp.year, stamp.month, stamp.day)
@@ -156,12 +160,36 @@ def phrase_date(text: str) -> date | None:
     return None
 
 
+# A line that holds nothing but a date (as pages print under the headline), perhaps with a
+# weekday, a time of day and a "Published" / "Updated" label.
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_LABEL = r"(?:(?:published|posted|updated|last updated|first published)(?:\s+on)?\s*:?\s*)?"
+_DATE_ONLY_LINE = [re.compile(rf"^{_LABEL}(?:{p.pattern}){_TIME}\.?$", re.I) for p in (_MDY, _DMY, _ISO)]
+DATE_LINE_SEARCH_LINES = 150
+
+
+def date_line_date(text: str) -> date | None:
+    """The date of the first line near the top that holds only a date."""
+    for line in text.split("\n", DATE_LINE_SEARCH_LINES)[:DATE_LINE_SEARCH_LINES]:
+        line = line.strip()
+        if len(line) > 70 or not re.search(r"\d{4}", line):
+            continue
+        for pattern in _DATE_ONLY_LINE:
+            match = pattern.match(line)
+            if match:
+                return _full_date(match)
+    return None
+
+
 def text_date(text: str, reference: date | None = None) -> tuple[date | None, str | None]:
     """The publication date found in an article's text and where it came from."""
     found = dateline_date(text, reference)
     if found:
         return found, "dateline"
     found = phrase_date(text)
+    if found:
+        return found, "text"
+    found = date_line_date(text)
     if found:
         return found, "text"
     return None, None

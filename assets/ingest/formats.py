@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any, Callable
 
 from assets.ingest.dates import parse_date_value
@@ -35,7 +34,9 @@ _HEADER_KEYS = {
 }
 _HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z_]{2,14})\s*:\s*(?P<value>\S.*?)\s*$")
 # The seed style: "date 2025-11-04" with no colon, possibly followed by the first line of text.
-_DATE_LINE = re.compile(r"^\s*date\s*[:=]?\s*(?P<value>\d{4}-\d{2}-\d{2}(?:[T ][\d:.+\-Z]+)?)\b[ \t]*(?P<rest>.*)$", re.I)
+_DATE_LINE = re.compile(
+    r"^\s*date\s*[:=]?\s*(?P<value>\d{4}-\d{2}-\d{2}(?:[T ][\d:.+\-Z]+)?)\b[ \t]*(?P<rest>.*)$", re.I
+)
 
 # JSON field names, most specific first.
 JSON_TEXT = ("articleBody", "text", "body", "content", "full_text", "fulltext", "story", "description", "summary")
@@ -202,7 +203,9 @@ def _json_objects(value: Any) -> list[Any]:
     return []
 
 
-def parse_json(data: bytes, fmt: str, html_to_text: Callable[[str], str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def parse_json(
+    data: bytes, fmt: str, html_to_text: Callable[[str], str] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Records of a JSON document or a JSON Lines file, and notes on what was skipped."""
     text, _ = decode_bytes(data)
     if not text.strip():
@@ -226,7 +229,7 @@ def parse_json(data: bytes, fmt: str, html_to_text: Callable[[str], str] | None 
                 continue
             try:
                 objects.append(json.loads(line))
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # a line nested too deeply is bad too
                 bad.append(number)
         if bad and not objects:
             raise UnreadableInput(f"None of the {len(bad)} lines of this JSON Lines file is valid JSON.")
@@ -244,7 +247,9 @@ def parse_json(data: bytes, fmt: str, html_to_text: Callable[[str], str] | None 
     if skipped:
         notes.append(f"{skipped} JSON item(s) without article text skipped.")
     if not records:
-        raise UnreadableInput("The JSON holds no article text (no text, body, content, articleBody or description field).")
+        raise UnreadableInput(
+            "The JSON holds no article text (no text, body, content, articleBody or description field)."
+        )
     return records, notes
 
 

@@ -34,7 +34,14 @@ from assets.ingest.formats import (
     sniff_format,
 )
 from assets.ingest.html import html_to_text, parse_html
-from assets.ingest.textio import MAX_DECOMPRESSED_BYTES, UnreadableInput, describe_size, binary_kind, gunzip_bounded, is_gzip
+from assets.ingest.textio import (
+    MAX_DECOMPRESSED_BYTES,
+    UnreadableInput,
+    binary_kind,
+    describe_size,
+    gunzip_bounded,
+    is_gzip,
+)
 from assets.ingest.warc import parse_warc
 
 # The largest landing file that is read at all; larger files are refused with a reason.
@@ -66,6 +73,14 @@ FILES_SCHEMA = {
 }
 LEDGER_SCHEMA = {"source_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_hash": pl.String}
 
+OUTSIDE_FOLDER_LINK = (
+    "This is a symbolic link to a folder outside the landing folder; nothing outside the landing folder is read."
+)
+OUTSIDE_FILE_LINK = (
+    "This is a symbolic link to a file outside the landing folder; nothing outside the landing folder is read."
+)
+BROKEN_LINK = "This is a broken symbolic link; it leads to no file."
+
 _EXTENSIONS = {**TEXT_EXTENSIONS, **HTML_EXTENSIONS, **JSON_EXTENSIONS, **FEED_EXTENSIONS, **WARC_EXTENSIONS}
 
 
@@ -96,6 +111,13 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _display_path(path: Path, root: Path) -> str:
+    # A file name that is not valid UTF-8 cannot be stored as text; its undecodable bytes are
+    # written as \xNN escapes, which keeps the name unique and the same on every run.
+    rel = path.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def list_landing_files(root: Path) -> list[LandingFile]:
     """Every file under `root` (recursively, sorted), with symlinks leading outside refused."""
     root = root.resolve()
@@ -114,14 +136,11 @@ def list_landing_files(root: Path) -> list[LandingFile]:
                 dirnames.remove(name)
                 target = candidate.resolve()
                 if not _inside(target, root):
-                    rel = candidate.relative_to(root).as_posix()
-                    found.append(
-                        LandingFile(rel, candidate, 0, 0, "This is a symbolic link to a folder outside the landing folder; "
-                                    "nothing outside the landing folder is read.")
-                    )
+                    rel = _display_path(candidate, root)
+                    found.append(LandingFile(rel, candidate, 0, 0, OUTSIDE_FOLDER_LINK))
         for name in names:
             candidate = folder_path / name
-            rel = candidate.relative_to(root).as_posix()
+            rel = _display_path(candidate, root)
             try:
                 info = candidate.lstat()
             except OSError as exc:
@@ -131,15 +150,12 @@ def list_landing_files(root: Path) -> list[LandingFile]:
             if stat.S_ISLNK(info.st_mode):
                 target = candidate.resolve()
                 if not _inside(target, root):
-                    found.append(
-                        LandingFile(rel, candidate, 0, info.st_mtime_ns, "This is a symbolic link to a file outside "
-                                    "the landing folder; nothing outside the landing folder is read.")
-                    )
+                    found.append(LandingFile(rel, candidate, 0, info.st_mtime_ns, OUTSIDE_FILE_LINK))
                     continue
                 try:
                     info = target.stat()
                 except OSError:
-                    found.append(LandingFile(rel, candidate, 0, 0, "This is a broken symbolic link; it leads to no file."))
+                    found.append(LandingFile(rel, candidate, 0, 0, BROKEN_LINK))
                     continue
             if not stat.S_ISREG(info.st_mode):
                 found.append(LandingFile(rel, candidate, 0, info.st_mtime_ns,
@@ -149,13 +165,17 @@ def list_landing_files(root: Path) -> list[LandingFile]:
     return found
 
 
+def too_large(limit: int) -> str:
+    return f"The file is larger than {describe_size(limit)}, the most a landing file may hold."
+
+
 def read_bounded(path: Path, limit: int | None = None) -> bytes:
     """The bytes of `path`, refusing files above `limit` (MAX_FILE_BYTES) without reading them whole."""
     limit = MAX_FILE_BYTES if limit is None else limit
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableInput(f"The file is larger than {describe_size(limit)}, the most a landing file may hold.")
+        raise UnreadableInput(too_large(limit))
     return data
 
 
@@ -246,7 +266,7 @@ def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None) -> dict[str,
     plus counts and notes for the asset's metadata."""
     known = {
         row["source_path"]: row
-        for row in ledger.select([c for c in ledger.columns if c in (*LEDGER_SCHEMA, "status", "articles")]).iter_rows(named=True)
+        for row in ledger.select([c for c in ledger.columns if c in (*LEDGER_SCHEMA, "articles")]).iter_rows(named=True)
     }
     records: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
@@ -262,6 +282,9 @@ def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None) -> dict[str,
         parsed: ParsedFile
         if item.refusal:
             parsed = ParsedFile(reason=item.refusal)
+        elif item.size > MAX_FILE_BYTES:
+            # Refused from its size alone: a huge file is never opened, let alone hashed.
+            parsed = ParsedFile(reason=too_large(MAX_FILE_BYTES))
         else:
             try:
                 data = read_bounded(item.path)

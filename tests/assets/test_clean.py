@@ -85,9 +85,10 @@ def test_aggregator_page_keeps_headline_and_text_only():
         "Harbour authority approves expansion of the northern container terminal\n\n"
         "On March 3, the harbour authority approved a plan to expand the northern terminal, adding two berths.\n"
         "Local residents raised concerns about traffic and noise during the four-year construction period.\n\n"
-        "The board voted unanimously on Monday to go ahead with the expansion, which officials say will double capacity.\n\n"
-        "Critics said the authority had not published a full environmental assessment before the vote.\n\n"
-        "The Coastal Herald broke the news in Lisbon on Monday, March 3, 2025."
+        "The board voted unanimously on Monday to go ahead with the expansion, which officials say will double the "
+        "capacity of the port and bring hundreds of new jobs to the region within five years.\n\n"
+        "Critics said the authority had not published a full environmental assessment before the vote, and a group of "
+        "residents said it would ask the courts to suspend the decision until one is made public."
     )
 
 
@@ -142,3 +143,65 @@ def test_clean_records_frame():
     assert (row["published_date"], row["date_source"], row["language"], row["word_count"]) == (date(2024, 6, 1), "header", "en", 11)
     assert row["content_hash"] == content_hash("DATE IGNORED  the harbour reopened on Saturday after repairs, officials said.")
     assert articles.schema["record_index"] == pl.Int32 and articles.schema["word_count"] == pl.Int32
+
+
+@pytest.mark.parametrize(
+    "values, span",
+    [
+        ([-5, 10, -2, 8, -30, 4], (1, 4)),
+        ([3, -1, 3], (0, 3)),
+        ([-1, -2], (0, 1)),
+        ([-9, 0, 0, 12, -20, 11], (3, 4)),
+    ],
+)
+def test_main_block(values, span):
+    from assets.clean import main_block
+
+    assert main_block(values) == span
+
+
+def test_page_copy_teasers_far_from_the_article_are_dropped():
+    article = ("The ferry operator said on Monday that crossings would resume next week once the damaged pier "
+               "has been inspected by engineers from the port authority and declared safe for passengers.")
+    teaser = "Ten things you did not know about the old lighthouse, according to the people who kept it."
+    text = "\n".join(["Home", "News", "Sign in", "Ferry crossings to resume next week", article, article,
+                      "Share", "Menu", "Related", "Sports", "Weather", "Opinion", "Video", "Podcasts", teaser])
+    assert remove_furniture(text) == "\n".join(["Ferry crossings to resume next week", article, article])
+
+
+def test_cleaned_articles_asset_uses_the_outlets_running_line_counts(landing, resources):
+    import dagster as dg
+    from assets.clean import cleaned_articles, line_key
+    from assets.ingest import raw_articles
+
+    slogan = "Read the Gazette every day"
+    for i, topic in enumerate(["harbour", "bridge"]):
+        (landing / f"{i}.txt").write_text(f"source: Gazette\n\nThe {topic} reopened on Monday, officials said.\n{slogan}\n")
+    with resources["warehouse"].write() as conn:  # four earlier documents of the outlet printed the slogan
+        conn.execute("INSERT INTO outlet_line_stats VALUES ('Gazette', ?, 4)", [line_key(slogan)])
+    result = dg.materialize([raw_articles, cleaned_articles], resources=resources)
+    assert result.success
+    value = result.output_for_node("cleaned_articles")
+    assert value["articles"]["body"].to_list() == ["The harbour reopened on Monday, officials said.",
+                                                   "The bridge reopened on Monday, officials said."]
+    stats = value["line_stats"].sort("line_hash")
+    assert stats.filter(pl.col("line_hash") == line_key(slogan)).rows() == [("Gazette", line_key(slogan), 2)]
+    assert stats.height == 3
+
+
+def test_reader_comments_after_the_article_are_dropped():
+    paragraph = ("The council said on Tuesday that the new cycle lanes would be finished before the summer, "
+                 "after months of delays caused by disputes with the contractor over the cost of materials.")
+    text = "\n".join(["Home", "Sign in", "Subscribe", "Cycle lanes to open by summer", paragraph,
+                      "The mayor said:", "\"We will keep our promise to residents, whatever it costs.\"", paragraph,
+                      "rider42 says:", "About time, the old road was a danger to everybody who cycles to work.",
+                      "Pat on May 2, 2019 at 4:47 pm said:", "Agreed, and the lights need fixing too."])
+    assert remove_furniture(text) == "\n".join(["Cycle lanes to open by summer", paragraph, "The mayor said:",
+                                                "\"We will keep our promise to residents, whatever it costs.\"", paragraph])
+
+
+def test_embedded_posts_do_not_make_an_article_a_page_copy():
+    text = ("The mayor shared a photo of the flooded square.\nWater everywhere pic.twitter.com/AbC123\n"
+            "— City Hall (@cityhall) May 2, 2024\nResidents were told to stay home.\nStay safe pic.twitter.com/XyZ789")
+    assert not looks_like_page_copy(text.split("\n"))
+    assert remove_furniture(text) == text

@@ -124,6 +124,23 @@ def test_phrase_date():
     assert phrase_date("Sources\nThe Daily broke the news in Lisbon on Tuesday, November 4, 2025.") == date(2025, 11, 4)
     assert phrase_date("Published 12 March 2024, 10:00") == date(2024, 3, 12)
     assert phrase_date("The treaty of March 4, 1990 was signed.") is None
+    assert phrase_date("The study, released on May 1, 2020, found no link.") is None
+    assert phrase_date("Our policy was updated and became effective May 23, 2018.") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Menu\nHeadline here\nNovember 20, 2019\nText.", date(2019, 11, 20)),
+        ("Menu\nUpdated: Tuesday, 19 November 2019, 10:31 GMT\nText.", date(2019, 11, 19)),
+        ("Menu\nPublished on 2019-11-18 at 9:05 am\nText.", date(2019, 11, 18)),
+        ("The vote on November 20, 2019 was close.\nText.", None),
+    ],
+)
+def test_date_line_date(text, expected):
+    from assets.ingest.dates import date_line_date
+
+    assert date_line_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -285,3 +302,62 @@ def test_raw_articles_asset_reads_the_ledger(fixture_landing, resources):
         conn.execute("INSERT INTO landing_files BY NAME SELECT * FROM ledger")
     second = dg.materialize([raw_articles], resources=resources).output_for_node("raw_articles")
     assert second["records"].height == 0 and second["files"].height == 0
+
+
+def test_html_body_leaves_the_headline_to_the_title():
+    from assets.ingest.html import _without_headline
+
+    assert _without_headline("Museum opens new wing\nThe museum opened.", "Museum Opens New Wing") == "The museum opened."
+    assert _without_headline("The museum opened.", "Museum opens new wing") == "The museum opened."
+    assert _without_headline("Museum opens new wing", "Museum opens new wing") == "Museum opens new wing"
+    page = parse_bytes("page.html", (FIXTURES / "page.html").read_bytes()).records[0]
+    assert page["text"].startswith("The city museum opened a new wing on Monday")
+
+
+def test_html_declared_charset_is_used():
+    markup = ('<html><head><meta charset="windows-1252"><title>Caf\xe9</title></head><body><article><p>'
+              + "Le caf\xe9 de la place a rouvert ses portes lundi apr\xe8s des travaux. " * 8 + "</p></article></body></html>")
+    record = parse_bytes("cafe.html", markup.encode("cp1252")).records[0]
+    assert record["title"] == "Café" and "Le café de la place" in record["text"]
+
+
+def test_compressed_json_lines_and_feeds(landing):
+    write(landing, "a.jsonl.gz", gzip.compress(b'{"text": "First item text."}\n{"text": "Second item text."}\n'))
+    write(landing, "b.rss.gz", gzip.compress((FIXTURES / "feed.rss").read_bytes()))
+    records = scan(landing)["records"]
+    assert records.select("source_path", "record_index", "format").rows() == [
+        ("a.jsonl.gz", 0, "jsonl"), ("a.jsonl.gz", 1, "jsonl"), ("b.rss.gz", 0, "rss"), ("b.rss.gz", 1, "rss")]
+
+
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        ("note.md", "# Floods close schools\n\nSchools closed on Friday.",
+         {"title": "Floods close schools", "text": "# Floods close schools\n\nSchools closed on Friday."}),
+        ("api.json", '{"status": "ok", "articles": [{"title": "A", "description": "Short text.", '
+                     '"source": {"id": null, "name": "Daily Example"}, "author": [{"name": "Kim"}, {"name": "Lee"}]}]}',
+         {"title": "A", "text": "Short text.", "outlet": "Daily Example", "author": "Kim, Lee"}),
+        ("body.json", '{"headline": "B", "content": "<p>First paragraph of the piece.</p><p>Second one.</p>"}',
+         {"title": "B", "text": "First paragraph of the piece.\nSecond one."}),
+        ("utf16.txt", "date 2024-02-03\nsource: Gazette\n\nLe café a rouvert.".encode("utf-16"),
+         {"text": "Le café a rouvert.", "outlet": "Gazette", "meta_date": date(2024, 2, 3)}),
+    ],
+)
+def test_record_fields(name, data, expected):
+    record = parse_bytes(name, data.encode("utf-8") if isinstance(data, str) else data).records[0]
+    assert {key: record[key] for key in expected} == expected
+
+
+def test_file_names_that_are_not_utf8_are_escaped(landing):
+    (landing / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"date 2024-01-01\nThe cafe reopened.")
+    records = scan(landing)["records"]
+    assert records.select("source_path", "text").rows() == [("caf\\xe9.txt", "The cafe reopened.")]
+
+
+def test_deeply_nested_json_is_refused_but_good_lines_load():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert parse_bytes("deep.json", deep).reason == (
+        "The file is nested too deeply to parse (a possible attack), so it was not read.")
+    lines = parse_bytes("deep.jsonl", b'{"text": "A good line."}\n' + deep + b"\n")
+    assert [r["text"] for r in lines.records] == ["A good line."]
+    assert lines.notes == ["1 malformed JSON line(s) skipped (line 2)."]

@@ -1,0 +1,197 @@
+"""Candidate mentions in a body: the stored spans of actor labels, cleaned, plus what the entity
+recogniser misses in wire copy, found without running it again: all-capital datelines, places in
+brackets, names in results tables, and names known from mixed-case text found again in
+all-capital headlines."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+
+from assets.actors.aliases import AliasRules
+from assets.actors.lexicons import Gazetteer
+from assets.actors.names import Cleaned, clean_span, is_all_caps, name_key
+
+
+# spaCy labels that name actors, and the actor type each stands for.
+ACTOR_LABELS = {
+    "PERSON": "person",
+    "PER": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+
+
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3})"
+    r"(?:, (?P<region>[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2}))?"
+    r"(?= \d{4}-\d{2}-\d{2}| \([A-Z][A-Za-z]+\)| [-\u2013\u2014])",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class Mention:
+    content_hash: str
+    surface: str
+    label: str
+    start: int
+    end: int
+    source: str = "ner"
+    key: str = ""
+    name: str = ""
+    actor_type: str = ""
+    fixed: bool = False  # set by the alias table: no automatic merging
+    person_hint: bool = False  # a short form of a person's full name in the same text
+    crossed_line: bool = False  # cut from a span that ran over a line break
+
+
+def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: AliasRules, gaz: Gazetteer) -> list[Mention]:
+    """Cleaned mentions of actor labels from the stored spans, plus what the recogniser misses
+    in wire copy: all-capital datelines ("BUDAPEST 1996-08-30") and the names in results tables
+    ("Greenock Morton 3 2 0 1 5 2 6"), where there is no sentence for the model to read."""
+    mentions: list[Mention] = []
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for content_hash, surface, label, start, end in spans.select(
+        "content_hash", "surface", "entity_label", "start_char", "end_char"
+    ).iter_rows():
+        body = bodies.get(content_hash)
+        if body is None:
+            continue
+        for piece in clean_span(body, start, end, label):
+            if in_compound_adjective(body, piece.start, piece.end):
+                continue
+            if label not in ACTOR_LABELS:
+                # The model sometimes gives a place the wrong label in a table ("Belarus 5-1"
+                # as a product); a piece the gazetteer knows for sure is still a place.
+                if not gaz.strong_place(name_key(piece.name)):
+                    continue
+                piece_label = "GPE"
+            else:
+                piece_label = label
+            for m in _split_place_compound(content_hash, piece, piece_label, gaz, rules):
+                mentions.append(m)
+                taken[content_hash].append((m.start, m.end))
+
+    def free(content_hash: str, s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken[content_hash])
+
+    for content_hash, body in sorted(bodies.items()):
+        for match in DATELINE.finditer(body):
+            for group in ("place", "region"):
+                if match.group(group) is None:
+                    continue
+                place = match.group(group).strip(" .-")
+                s = match.start(group)
+                e = s + len(place)
+                known = gaz.place(name_key(place)) or name_key(place) in rules.merge
+                if known and free(content_hash, s, e):
+                    mentions.append(Mention(content_hash, place, "GPE", s, e, source="dateline"))
+                    taken[content_hash].append((s, e))
+        # A place in brackets is a nationality or a location in results ("Johan Capiot (Belgium)").
+        for match in re.finditer(r"\(([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\)", body):
+            s, e = match.start(1), match.end(1)
+            if gaz.strong_place(name_key(match.group(1))) and free(content_hash, s, e):
+                mentions.append(Mention(content_hash, match.group(1), "GPE", s, e, source="brackets"))
+                taken[content_hash].append((s, e))
+        for s, e in table_names(body):
+            if free(content_hash, s, e):
+                name = body[s:e]
+                label = "GPE" if gaz.place(name_key(name)) else ("PERSON" if INITIAL_NAME.match(name) else "ORG")
+                mentions.append(Mention(content_hash, name, label, s, e, source="table"))
+                taken[content_hash].append((s, e))
+    return mentions
+
+
+NUMBER = re.compile(r"^[-+(]?[\d.][\d.,:/-]*[)%]?[,;.]?$")
+
+
+CAPITALISED_RUN = re.compile(
+    r"(?<![\w'\u2019-])[A-Z][\w'\u2019&-]*\.?(?: (?:(?:of|de|la|le|du|da|van|von|der|den|al|el|bin) )?[A-Z][\w'\u2019&-]*\.?)*"
+)
+
+
+INITIAL_NAME = re.compile(r"^(?:[A-Z]\. ?)+[A-Z][a-z]")
+
+
+def in_compound_adjective(body: str, start: int, end: int) -> bool:
+    """A name hyphenated to a lower-case word is part of an adjective ("the New York-based
+    group", "France-registered", "pro-Moscow"), a description rather than a mention."""
+    after = body[end : end + 2]
+    before = body[max(0, start - 2) : start]
+    return bool(re.fullmatch(r"-[a-z]", after) or re.fullmatch(r"[a-z]-", before))
+
+
+def table_names(body: str) -> list[tuple[int, int]]:
+    """Offsets of the capitalised names in table rows: lines made of names and figures, with
+    at most a few short lower-case words ("Sussex 363 and 144, Lancashire 218 and 53-0")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    found = []
+    offset = 0
+    for line in body.split("\n"):
+        tokens = line.split()
+        numbers = sum(bool(NUMBER.match(t)) for t in tokens)
+        lower = sum(t[:1].islower() and len(t) > 2 for t in tokens)
+        letters = [c for c in line if c.isalpha()]
+        if numbers and numbers >= lower and letters and not all(c.isupper() for c in letters):
+            for match in CAPITALISED_RUN.finditer(line):
+                words = match.group().split(" ")
+                start = offset + match.start()
+                # A leading function word is capitalised by position only ("At Hove").
+                while words and words[0].lower() in STOP_WORDS:
+                    start += len(words[0]) + 1
+                    words.pop(0)
+                text = " ".join(words).rstrip(".")
+                if text and not (len(words) == 1 and len(text) == 1):
+                    found.append((start, start + len(text)))
+        offset += len(line) + 1
+    return found
+
+
+def capitals_mentions(bodies: dict[str, str], mentions: list[Mention], known: dict[str, str]) -> list[Mention]:
+    """Names already known from mixed-case text, found again in all-capital lines (headlines,
+    fixture lists: "MINNESOTA AT MILWAUKEE"), where the recogniser cannot rely on case."""
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        taken[m.content_hash].append((m.start, m.end))
+    added = []
+    for content_hash, body in sorted(bodies.items()):
+        offset = 0
+        for line in body.split("\n"):
+            if is_all_caps(line):
+                tokens = [(t.group(), offset + t.start(), offset + t.end()) for t in re.finditer(r"[A-Z][A-Z'.&]*(?:-[A-Z]+)*", line)]
+                i = 0
+                while i < len(tokens):
+                    for n in range(min(4, len(tokens) - i), 0, -1):
+                        s, e = tokens[i][1], tokens[i + n - 1][2]
+                        text = body[s:e].rstrip(".")
+                        e = s + len(text)
+                        key = name_key(text)
+                        if key in known and " ".join(t[0] for t in tokens[i : i + n]) in body[s : e + 1] and not any(
+                            a < e and s < b for a, b in taken[content_hash]
+                        ):
+                            added.append(Mention(content_hash, text, known[key], s, e, source="capitals"))
+                            taken[content_hash].append((s, e))
+                            i += n - 1
+                            break
+                    i += 1
+            offset += len(line) + 1
+    return added
+
+
+def _split_place_compound(
+    content_hash: str, piece: Cleaned, label: str, gaz: Gazetteer, rules: AliasRules
+) -> list[Mention]:
+    """"Russia-North Korea" (as in "a Russia-North Korea pact") is two places, when the
+    gazetteer knows both; any other hyphenated name stays whole."""
+    parts = [(m.group(), m.start()) for m in re.finditer(r"[^-\u2010\u2011\u2012\u2013\u2014]+", piece.name)]
+    if len(parts) > 1 and all(gaz.strong_place(name_key(p)) or name_key(p) in rules.merge for p, _ in parts):
+        return [
+            Mention(content_hash, p, label, piece.start + o, piece.start + o + len(p), crossed_line=piece.crossed_line)
+            for p, o in parts
+        ]
+    return [Mention(content_hash, piece.name, label, piece.start, piece.end, crossed_line=piece.crossed_line)]

@@ -1,0 +1,334 @@
+"""Actor resolution (assets/actors/): names, junk rules, resolution within and across articles,
+the alias table, and the `actors` asset re-resolving stored spans when the alias file changes.
+
+The fixtures in tests/fixtures/actors/ are short texts written for these tests, each with the
+entity spans a recogniser could give it (`<name>.spans.json`: [surface, label] in text order), so
+that resolution is tested on its own, without the model's variations."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.actors import actors
+from assets.actors.aliases import read_aliases
+from assets.actors.candidates import in_compound_adjective, table_names
+from assets.actors.lexicons import load_lexicon
+from assets.actors.names import actor_id_for, clean_span, junk_reason, name_key
+from assets.actors.resolution import resolve
+from pipelines.resources import AliasResource, NlpResource, WarehouseResource
+from tests.conftest import PROJECT_ROOT
+from warehouse import db
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "actors"
+ALIAS_HEADER = "action,name,target,actor_type\n"
+
+
+def fixture_spans(*names: str) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Spans frame and bodies for fixture texts; each text's name stands for its content_hash."""
+    rows, bodies = [], {}
+    for name in names:
+        text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+        bodies[name] = text
+        position = 0
+        for surface, label in json.loads((FIXTURES / f"{name}.spans.json").read_text(encoding="utf-8")):
+            start = text.index(surface, position)
+            position = start + len(surface)
+            rows.append((name, surface, label, start, position))
+    spans = pl.DataFrame(
+        rows, schema=["content_hash", "surface", "entity_label", "start_char", "end_char"], orient="row"
+    ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
+    return spans, bodies
+
+
+def aliases_frame(text: str, tmp_path: Path) -> pl.DataFrame:
+    path = tmp_path / "aliases.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_aliases(path)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon(NlpResource().pipeline)
+
+
+def resolved(names, aliases, lexicon) -> tuple[dict[str, list], dict[str, tuple]]:
+    """(surfaces per (body, actor_id) in text order, actor_id -> (name, type))."""
+    spans, bodies = fixture_spans(*names)
+    mentions, actor_rows = resolve(spans, bodies, aliases, lexicon)
+    per_body: dict[tuple[str, str], list[str]] = {}
+    for content_hash, actor_id, surface in mentions.sort("content_hash", "start_char").select(
+        "content_hash", "actor_id", "surface"
+    ).iter_rows():
+        per_body.setdefault((content_hash, actor_id), []).append(surface)
+    return per_body, {a: (n, t) for a, n, t in actor_rows.select("actor_id", "name", "actor_type").iter_rows()}
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("U.S.", "us"),
+        ("US", "us"),
+        ("Mishustin's", "mishustin"),
+        ("The Kremlin", "kremlin"),
+        ("Liège", "liege"),
+        ("BEIJING", "beijing"),
+        ("St. Louis", "st louis"),
+    ],
+)
+def test_name_key(name, key):
+    assert name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    "span, label, names",
+    [
+        ("President Xi's", "PERSON", ["Xi"]),
+        ("Prime Minister Mikhail Mishustin", "PERSON", ["Mikhail Mishustin"]),
+        ("the Great Hall of the People", "FAC", ["Great Hall of the People"]),
+        ("Cofinec S.A.", "ORG", ["Cofinec"]),
+        ("Buducnost 1 Red Star 3", "ORG", ["Buducnost", "Red Star"]),
+        ("The Oval (London", "FAC", ["Oval", "London"]),
+        ("G. Kersey 63", "PERSON", ["G. Kersey"]),
+        ("St Johnstone v", "ORG", ["St Johnstone"]),
+        ("Birmingham v Barnsley", "PERSON", ["Birmingham", "Barnsley"]),
+        ("Premium\n\nOwnership", "ORG", ["Premium", "Ownership"]),
+        ("the August National Association of Purchasing Management", "ORG", ["National Association of Purchasing Management"]),
+        ("Washington, D.C.", "GPE", ["Washington, D.C."]),
+    ],
+)
+def test_clean_span(span, label, names):
+    body = f"xx {span} yy"
+    pieces = clean_span(body, 3, 3 + len(span), label)
+    assert [p.name for p in pieces] == names
+    assert all(body[p.start : p.end] == p.name for p in pieces)
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("X", "fewer than two letters"),
+        ("Euro 96", "contains digits"),
+        ("www.example.com", "address"),
+        ("iPhone", "starts in lower case"),
+        ("Ground NewsSubscriptions", "words glued together (page furniture)"),
+        ("September", "a date"),
+        ("Ex-Yankee", "a description, not a name"),
+        ("One Two Three Four Five Six Seven Eight Nine", "too long for a name"),
+        ("Jan Kroslak", None),
+        ("Xi", None),
+        ("Li Qiang", None),
+        ("McCague", None),
+        ("U.S.", None),
+    ],
+)
+def test_junk_reason(name, reason):
+    assert junk_reason(name) == reason
+
+
+@pytest.mark.parametrize(
+    "text, name, expected",
+    [
+        ("the New York-based group said", "New York", True),
+        ("a pro-Moscow party", "Moscow", True),
+        ("talks in New York - and Paris", "New York", False),
+        ("a Russia-China summit", "Russia", False),
+    ],
+)
+def test_in_compound_adjective(text, name, expected):
+    start = text.index(name)
+    assert in_compound_adjective(text, start, start + len(name)) is expected
+
+
+def test_table_names():
+    body = "Results on Saturday:\nAt Hove: Sussex 363 and 144, Lancashire 218 and 53-0.\nQueen of South 3 2 0 1 5 4 6\nAttendance: 4,500"
+    assert [body[s:e] for s, e in table_names(body)] == ["Hove", "Sussex", "Lancashire", "Queen of South", "Attendance"]
+
+
+def test_actor_ids_are_stable_slugs_of_name_and_type():
+    assert actor_id_for("Xi Jinping", "person") == "person:xi-jinping"
+    assert actor_id_for("U.S.", "place") == "place:us"
+    assert actor_id_for("Liège", "place") == "place:liege"
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+def test_within_article_short_forms_titles_possessives_acronyms(tmp_path, lexicon):
+    per_body, names = resolved(["summit"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body == {
+        ("summit", "place:vienna"): ["VIENNA", "Vienna"],
+        ("summit", "person:karin-lindqvist"): ["Karin Lindqvist", "Lindqvist"],
+        ("summit", "person:tomas-berger"): ["Tomas Berger", "Berger"],
+        ("summit", "place:austria"): ["Austria"],
+        ("summit", "organization:united-states-department-of-agriculture"): [
+            "United States Department of Agriculture",
+            "USDA",
+            "USDA",
+        ],
+        ("summit", "place:us"): ["U.S."],
+        ("summit", "organization:un"): ["U.N."],
+    }
+    # "Berger" was labelled ORG by the model but is the short form of a person's full name;
+    # nationality adjectives ("Chinese", "Russian") are not actors.
+    assert names["person:tomas-berger"] == ("Tomas Berger", "person")
+    assert names["place:vienna"] == ("Vienna", "place")
+
+
+def test_across_articles_abbreviations_and_surnames(tmp_path, lexicon):
+    aliases = aliases_frame(
+        ALIAS_HEADER + "merge,U.S.,United States,place\nmerge,U.N.,United Nations,organization\n", tmp_path
+    )
+    per_body, names = resolved(["summit", "followup"], aliases, lexicon)
+    assert per_body[("summit", "place:united-states")] == ["U.S."]
+    assert per_body[("followup", "place:united-states")] == ["United States"]
+    assert per_body[("summit", "organization:united-nations")] == ["U.N."]
+    assert per_body[("followup", "organization:united-nations")] == ["United Nations"]
+    # A lone surname in the second article is the full name the corpus knows, and an acronym
+    # that the article does not define is what the corpus defines it as.
+    assert per_body[("followup", "person:karin-lindqvist")] == ["Lindqvist"]
+    assert per_body[("followup", "organization:united-states-department-of-agriculture")] == ["USDA"]
+    assert per_body[("followup", "person:tomas-berger")] == ["Berger"]
+    assert names["place:united-states"] == ("United States", "place")
+
+
+def test_results_tables_headlines_and_field_labels(tmp_path, lexicon):
+    per_body, names = resolved(["results"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body == {
+        ("results", "place:leeds"): ["LEEDS", "Leeds", "Leeds"],
+        ("results", "organization:hull"): ["Hull"],
+        ("results", "place:norwich"): ["Norwich"],
+        ("results", "place:portsmouth"): ["Portsmouth"],
+        ("results", "person:adam-fenwick"): ["Adam Fenwick", "Adam Fenwick"],
+        ("results", "person:joe-platt"): ["Joe Platt"],
+    }
+    assert "SOCCER" not in str(names) and "Attendance" not in str(names) and "Scorers" not in str(names)
+
+
+def test_page_furniture_is_not_an_actor(tmp_path, lexicon):
+    per_body, names = resolved(["page"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    # "Vantage" came in one span with the next line's "The Harbour Times": a name of several
+    # words survives the cut, a single word has to occur on its own somewhere.
+    assert names == {
+        "organization:kremlin": ("Kremlin", "organization"),
+        "organization:harbour-times": ("Harbour Times", "organization"),
+    }
+
+
+def test_alias_table_merge_rename_split_ignore(tmp_path, lexicon):
+    aliases = aliases_frame(
+        "# comment lines are allowed\n"
+        + ALIAS_HEADER
+        + "merge,USDA,Agriculture Department,organization\n"
+        + "rename,Karin Lindqvist,Chancellor Lindqvist,\n"
+        + "split,Berger,Berger (unresolved),person\n"
+        + "ignore,Austria,,\n",
+        tmp_path,
+    )
+    per_body, names = resolved(["summit", "followup"], aliases, lexicon)
+    assert per_body[("summit", "organization:agriculture-department")] == ["USDA", "USDA"]
+    assert per_body[("followup", "organization:agriculture-department")] == ["USDA"]
+    assert per_body[("summit", "organization:united-states-department-of-agriculture")] == [
+        "United States Department of Agriculture"
+    ]
+    assert per_body[("summit", "person:chancellor-lindqvist")] == ["Karin Lindqvist", "Lindqvist"]
+    assert per_body[("followup", "person:chancellor-lindqvist")] == ["Lindqvist"]
+    assert per_body[("summit", "person:tomas-berger")] == ["Tomas Berger"]
+    assert per_body[("summit", "person:berger-unresolved")] == ["Berger"]
+    assert per_body[("followup", "person:berger-unresolved")] == ["Berger"]
+    assert "place:austria" not in names
+
+
+def test_alias_table_rejects_unknown_actions(tmp_path):
+    with pytest.raises(ValueError, match="unknown action"):
+        aliases_frame(ALIAS_HEADER + "join,USDA,Agriculture,\n", tmp_path)
+
+
+def test_shipped_alias_table_reads():
+    aliases = read_aliases(PROJECT_ROOT / "warehouse" / "aliases.csv")
+    assert set(aliases["action"].to_list()) <= {"merge", "rename", "split", "ignore"}
+    assert ("merge", "U.S.", "United States", "place") in aliases.rows()
+
+
+# --- the asset ---------------------------------------------------------------------------------
+
+
+def stored_warehouse(tmp_path: Path) -> WarehouseResource:
+    """A warehouse holding the fixture articles and their spans, as the load step leaves it; the
+    follow-up body is held by two articles (an exact copy)."""
+    warehouse = WarehouseResource(path=str(tmp_path / "media.duckdb"))
+    spans, bodies = fixture_spans("summit", "followup", "page")
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a-summit", "a-followup", "a-followup-copy", "a-page"],
+            "source_path": ["summit.txt", "followup.txt", "copy/followup.txt", "page.txt"],
+            "record_index": [0, 0, 0, 0],
+            "published_date": [date(2024, 3, 5), date(2024, 3, 6), date(2024, 3, 6), date(2024, 3, 6)],
+            "language": ["en"] * 4,
+            "body": [bodies["summit"], bodies["followup"], bodies["followup"], bodies["page"]],
+            "content_hash": ["summit", "followup", "followup", "page"],
+        }
+    ).cast({"record_index": pl.Int32})
+    runs = pl.DataFrame(
+        {"content_hash": ["summit", "followup", "page"], "pipeline": ["test 1"] * 3, "status": ["analysed"] * 3}
+    )
+    with warehouse.write() as conn:
+        db.insert_frame(conn, "articles", articles)
+        db.insert_frame(conn, "entity_runs", runs)
+        db.insert_frame(conn, "entity_spans", spans)
+    return warehouse
+
+
+def test_actors_asset_replaces_tables_and_rereads_the_alias_file(tmp_path):
+    warehouse = stored_warehouse(tmp_path)
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER + "merge,U.S.,United States,place\n", encoding="utf-8")
+    resources = {"warehouse": warehouse, "aliases": AliasResource(path=str(alias_file))}
+
+    result = dg.materialize([actors], resources=resources)
+    assert result.success
+    conn = duckdb.connect(str(warehouse.file), read_only=True)
+    coverage = dict(
+        conn.execute("SELECT a.name, count(DISTINCT m.article_id) FROM mentions m JOIN actors a USING (actor_id) GROUP BY 1").fetchall()
+    )
+    lindqvist = conn.execute(
+        "SELECT actor_id, name, actor_type, aliases, mentions, articles FROM actors WHERE name = 'Karin Lindqvist'"
+    ).fetchall()
+    conn.close()
+    assert coverage["Karin Lindqvist"] == 3  # the copied follow-up counts as an article of its own
+    assert coverage["United States"] == 3
+    assert lindqvist == [("person:karin-lindqvist", "Karin Lindqvist", "person", ["Karin Lindqvist", "Lindqvist"], 4, 3)]
+    metadata = result.asset_materializations_for_node("actors")[0].metadata
+    assert metadata["actors"].value == len(coverage)
+
+    # Editing the alias file and re-materialising re-resolves the stored spans (no model run).
+    alias_file.write_text(ALIAS_HEADER + "ignore,U.S.,,\nignore,United States,,\n", encoding="utf-8")
+    assert dg.materialize([actors], resources=resources).success
+    conn = duckdb.connect(str(warehouse.file), read_only=True)
+    names = {row[0] for row in conn.execute("SELECT name FROM actors").fetchall()}
+    mention_count = conn.execute("SELECT count(*) FROM mentions WHERE surface IN ('U.S.', 'United States')").fetchone()
+    conn.close()
+    assert "United States" not in names and "Karin Lindqvist" in names
+    assert mention_count == (0,)
+
+
+def test_actors_asset_on_an_empty_warehouse_without_alias_file(tmp_path):
+    resources = {
+        "warehouse": WarehouseResource(path=str(tmp_path / "media.duckdb")),
+        "aliases": AliasResource(path=str(tmp_path / "missing.csv")),
+    }
+    result = dg.materialize([actors], resources=resources)
+    assert result.success
+    assert result.asset_materializations_for_node("actors")[0].metadata["mentions"].value == 0
+
+
+def test_words_run_together_are_a_name_only_when_repeated(tmp_path, lexicon):
+    per_body, names = resolved(["bank"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body == {("bank", "organization:nationsbank"): ["NationsBank", "NationsBank"]}

