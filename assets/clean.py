@@ -85,6 +85,7 @@ _TRANSLATE = str.maketrans(
 )
 _BULLET = re.compile(r"^\s*[•·▪◦●■□►▸‣∙*\-–]\s*(?=\S)")
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")  # words of letters only, for language evidence
 # A sentence ends in . ! ? … : ; possibly followed by closing quotes or brackets; a line that
 # ends in a bare bracket or quote ("Sources (0)") does not.
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
@@ -335,13 +336,22 @@ def repeated_lines(
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
-    """ISO 639-1 code of the text's language (the delivered hint when the text is too short)."""
+    """ISO 639-1 code of the text's language (the delivered hint, possibly None, when the text
+    has too few running words to tell)."""
     hinted = hint.strip().lower().replace("_", "-").split("-")[0] if hint else None
     hinted = hinted if hinted and re.fullmatch(r"[a-z]{2}", hinted) else None
     sample = (text or "")[:5000]
-    if len(_WORD.findall(sample)) < 8:
+    words = _WORD.findall(sample)
+    if len(words) < 8:
         return hinted
-    code, _ = py3langid.classify(sample)
+    # Names say little about the language an article is written in: a results table of names and
+    # numbers reads as Croatian or Pidgin to a character n-gram model. The words that do not start
+    # with a capital (function words, verbs; every word of a caseless script) carry the language.
+    # With too few of them (a table of names and numbers) there is no evidence: keep the hint.
+    running = [word for word in _LETTERS.findall(sample) if not word[0].isupper()]
+    if len(running) < 8:
+        return hinted
+    code, _ = py3langid.classify(" ".join(running))
     return code
 
 

@@ -2,14 +2,18 @@
 
 Every stored span is re-resolved on each run, so editing the alias table (warehouse/aliases.csv)
 and re-materialising re-resolves every mention without running the entity recogniser again.
-Resolution goes in four steps: clean each span (titles, possessives, line breaks, junk), group
-the mentions of one body (short forms to the full name used in the same text, acronyms defined
-in the text, one type per name), name the groups across the corpus (one actor per real entity:
-dotted and undotted abbreviations, country codes, an offline gazetteer of places, surnames to the
-one full name the corpus knows), and apply the alias table. Nationality adjectives (spaCy's NORP,
-"Chinese", "Russian") are not actors: the annotated news corpora we measure against tag them as
-adjectives, not as mentions of the country, and counting them for the country would inflate its
-coverage.
+Resolution: clean each span (titles, possessives, line breaks, figures, junk by shape), add
+what the recogniser misses in wire copy (all-capital datelines, results tables, known names in
+all-capital headlines), group the mentions of one body (short forms to the full name used in the
+same text, acronyms the text defines, mixed-case spellings), name the groups across the corpus
+(one actor per real entity: dotted and undotted abbreviations, country codes, an offline
+gazetteer of places, one type per name, a lone surname to the one full name the corpus knows),
+drop junk by context (page furniture of ordinary words, headline fragments, field labels), and
+apply the alias table.
+
+Nationality adjectives (spaCy's NORP: "Chinese", "Russian") are not actors, neither of their own
+nor as the country: annotated news corpora (CoNLL/AIDA) tag them as adjectives, not as mentions of
+the country, and counting "Chinese state media" for China would inflate China's coverage.
 
 Modules: `names` (cleaning, keys, ids, junk by shape), `lexicons` (gazetteer, ordinary words),
 `aliases` (the alias table), `candidates` (mentions found in a body), `resolution` (actors).
