@@ -1,6 +1,7 @@
 """Cost grows with new work: time a full run over N generated articles, then a run after
 adding 10 new files, and a run with nothing new, in one process, and report the ratios and
-how many files each run parsed and how many texts went through NER.
+how many files each run parsed, how many texts went through NER and how many bodies the actors
+step resolved (the rest it takes from its cache).
 
     .venv/bin/python -m benchmarks.bench_incremental [--files 2000]
 
@@ -86,7 +87,8 @@ def main() -> None:
         conn.close()
         for label, seconds, meta in (("full", full, full_meta), ("+10 files", ten, ten_meta), ("nothing new", nothing, nothing_meta)):
             print(f"{label:12s} {seconds:7.2f} s  parsed articles={meta.get('raw_articles.articles')} "
-                  f"new_articles={meta.get('articles.new_articles')} ner_texts={meta.get('entity_spans.bodies_analysed')}")
+                  f"new_articles={meta.get('articles.new_articles')} ner_texts={meta.get('entity_spans.bodies_analysed')} "
+                  f"actor_bodies_resolved={meta.get('actors.bodies_resolved')} actor_bodies_cached={meta.get('actors.bodies_cached')}")
             steps = {k.removesuffix(".seconds"): round(v, 2) for k, v in meta.items() if k.endswith(".seconds")}
             print(f"{'':12s} step seconds: {steps}")
         print(f"articles in warehouse: {articles}")

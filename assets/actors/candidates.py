@@ -47,6 +47,21 @@ class Mention:
     fixed: bool = False  # set by the alias table: no automatic merging
     person_hint: bool = False  # a short form of a person's full name in the same text
     crossed_line: bool = False  # cut from a span that ran over a line break
+    # Where the mention stands in the corpus: phase (0 entity spans, 1 datelines, brackets and
+    # tables, 2 capitals lines), then body, then position in its body's list.
+    phase: int = 0
+    ordinal: int = 0
+    # What the text around the mention says, read once from the body (see `mention_context`).
+    caps_line: bool = False  # in a line all in capitals
+    the_before: bool = False  # "the " just before
+    table_cell: bool = False  # followed by a score, as in a results row
+    title_line: bool = False  # in a line whose every word is capitalised
+    sent_init: bool = False  # capitalised by position (start of a line or sentence)
+    colon_after: bool = False  # a field label ("Scorers:")
+    # When one object stands for many mentions alike (a signature): how many, and the position
+    # of the last of them in the corpus order.
+    count: int = 1
+    last: str = ""
 
 
 def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: AliasRules, gaz: Gazetteer) -> list[Mention]:
@@ -181,6 +196,19 @@ def capitals_mentions(bodies: dict[str, str], mentions: list[Mention], known: di
                     i += 1
             offset += len(line) + 1
     return added
+
+
+def capitals_keys(body: str) -> set[str]:
+    """Keys of every run of up to four words in the body's all-capital lines: the names that
+    `capitals_mentions` could find there, whichever names the corpus knows."""
+    keys = set()
+    for line in body.split("\n"):
+        if is_all_caps(line):
+            tokens = [t.span() for t in re.finditer(r"[A-Z][A-Z'.&]*(?:-[A-Z]+)*", line)]
+            for i in range(len(tokens)):
+                for n in range(1, min(4, len(tokens) - i) + 1):
+                    keys.add(name_key(line[tokens[i][0] : tokens[i + n - 1][1]].rstrip(".")))
+    return keys
 
 
 def _split_place_compound(

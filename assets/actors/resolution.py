@@ -7,15 +7,24 @@ accents, dots, possessives and "the" do not matter), country codes and the gazet
 each name gets one type, and a lone surname goes to the one full name the corpus knows for it.
 Junk is dropped by context (page furniture made of ordinary words, headline fragments, labels
 such as "Scorers:"), and the alias table has the last word.
+
+The steps are cut so that each body's work can be kept between runs: `first_pass` (one body
+alone: candidates, junk by shape, alias table, what the text around each mention looks like),
+`corpus_state` (what the bodies' first passes say together), `second_pass` (one body given the
+corpus state, recording which parts of it were read), and `resolve_signatures` (across the
+corpus, over distinct mention signatures weighted by their counts, so that the corpus order and
+counts come out as if every mention were looked at).
 """
 
+import hashlib
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules
-from assets.actors.candidates import ACTOR_LABELS, Mention, candidate_mentions, capitals_mentions
+from assets.actors.candidates import ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
 from assets.actors.names import (
     GLUED,
@@ -27,26 +36,6 @@ from assets.actors.names import (
     on_title_case_line,
     sentence_initial,
 )
-
-MENTION_SCHEMA = {
-    "article_id": pl.String,
-    "actor_id": pl.String,
-    "surface": pl.String,
-    "entity_label": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-    "source": pl.String,
-}
-
-
-ACTOR_SCHEMA = {
-    "actor_id": pl.String,
-    "name": pl.String,
-    "actor_type": pl.String,
-    "aliases": pl.List(pl.String),
-    "mentions": pl.Int64,
-    "articles": pl.Int64,
-}
 
 # "United States Department of Agriculture (USDA)": capitalised words (with the small words
 # of names between them) followed by an acronym in brackets.
@@ -68,6 +57,72 @@ ORGANISATION_WORDS = {
 }
 
 
+# What the cross-corpus steps read of a mention: mentions alike in all of these are resolved
+# alike, so those steps work on one row per distinct signature rather than per mention.
+SIGNATURE = (
+    "surface", "entity_label", "source", "key", "name", "actor_type", "fixed", "person_hint",
+    "crossed_line", "the_before", "table_cell", "title_line", "sent_init", "colon_after",
+)
+
+LOCAL_SCHEMA = {
+    "content_hash": pl.String,
+    "phase": pl.Int32,
+    "ordinal": pl.Int32,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "surface": pl.String,
+    "entity_label": pl.String,
+    "source": pl.String,
+    "key": pl.String,
+    "name": pl.String,
+    "actor_type": pl.String,
+    "fixed": pl.Boolean,
+    "person_hint": pl.Boolean,
+    "crossed_line": pl.Boolean,
+    "the_before": pl.Boolean,
+    "table_cell": pl.Boolean,
+    "title_line": pl.Boolean,
+    "sent_init": pl.Boolean,
+    "colon_after": pl.Boolean,
+    "signature": pl.String,
+    "position": pl.String,
+}
+
+# What one body tells the rest of the corpus (kind: mixed, vote, mid, definition), and what it
+# was told (kind: mixed, known, acronym, with the value it saw).
+CONTRIBUTION_SCHEMA = {
+    "content_hash": pl.String,
+    "kind": pl.String,
+    "key": pl.String,
+    "value": pl.String,
+    "count": pl.Int64,
+    "position": pl.String,
+}
+DEPENDENCY_SCHEMA = {"content_hash": pl.String, "kind": pl.String, "key": pl.String, "value": pl.String}
+
+RESOLUTION_SCHEMA = {"signature": pl.String, "actor_id": pl.String, "name": pl.String, "actor_type": pl.String}
+
+
+@dataclass
+class CorpusState:
+    """What resolution within one body needs to know about the whole corpus."""
+
+    mixed: set[str] = field(default_factory=set)  # keys written in mixed case somewhere
+    known: dict[str, str] = field(default_factory=dict)  # names to find in capitals lines -> label
+    acronyms: dict[str, str] = field(default_factory=dict)  # acronyms the corpus defines once
+
+    def frame(self) -> pl.DataFrame:
+        rows = [("mixed", k, "1") for k in self.mixed]
+        rows += [("known", k, v) for k, v in self.known.items()]
+        rows += [("acronym", k, v) for k, v in self.acronyms.items()]
+        return pl.DataFrame(rows, schema={"kind": pl.String, "key": pl.String, "value": pl.String}, orient="row")
+
+
+def position(phase: int, content_hash: str, ordinal: int) -> str:
+    """A mention's place in the corpus order as a sortable string (the same in SQL)."""
+    return f"{phase}|{content_hash}|{ordinal:09d}"
+
+
 def resolve(
     spans: pl.DataFrame,
     bodies: dict[str, str],
@@ -77,15 +132,49 @@ def resolve(
     """Resolve stored spans to actors: (per-body mentions, actors).
 
     `spans` are rows of entity_spans; `bodies` maps content_hash to body text. The mentions frame
-    has content_hash instead of article_id (one body can be several articles)."""
+    has content_hash instead of article_id (one body can be several articles). The `actors` asset
+    runs the same steps, keeping each body's passes in the warehouse between runs."""
     rules = alias_rules(aliases)
     gaz = load_gazetteer().with_lexicon(lexicon)
-    mentions = candidate_mentions(spans, bodies, rules, gaz)
+    spans_by_body = split_spans(spans)
+    firsts = {ch: first_pass(ch, bodies[ch], spans_by_body.get(ch), rules, gaz) for ch in sorted(bodies)}
+    contributions = contributions_frame(firsts, bodies, gaz)
+    state = corpus_state(contributions, rules, gaz, lexicon)
+    local, _ = second_passes(firsts, bodies, state, rules, gaz)
+    resolutions = resolve_signatures(signature_frame(local), rules, gaz, lexicon)
+    frame = (
+        local.join(resolutions, on="signature", how="inner")
+        .sort("position")
+        .unique(subset=["content_hash", "start_char", "end_char"], keep="first", maintain_order=True)
+    )
+    actors = (
+        frame.group_by("actor_id")
+        .agg(
+            pl.col("name_right").first().alias("name"),
+            pl.col("actor_type_right").first().alias("actor_type"),
+            pl.col("surface").unique().sort().alias("aliases"),
+        )
+        .sort("actor_id")
+    )
+    return frame.select("content_hash", "actor_id", "surface", "entity_label", "start_char", "end_char", "source"), actors
 
-    # 1. Per mention: junk by shape, alias table, key.
+
+def split_spans(spans: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {key[0]: part for key, part in spans.partition_by("content_hash", as_dict=True).items()} if spans.height else {}
+
+
+def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: AliasRules, gaz: Gazetteer) -> list[Mention]:
+    """One body's candidate mentions, junk by shape dropped and the alias table applied: what
+    depends on the body alone."""
+    if spans is None:
+        spans = pl.DataFrame(schema={"content_hash": pl.String, "surface": pl.String, "entity_label": pl.String, "start_char": pl.Int32, "end_char": pl.Int32})
+    mentions = candidate_mentions(spans, {content_hash: body}, rules, gaz)
+    for i, m in enumerate(mentions):
+        m.phase, m.ordinal = (0 if m.source == "ner" else 1), i
+
     # Words run together ("NewsSubscriptions") are page furniture when written once, a name
     # when the text keeps writing them so ("NationsBank").
-    per_body = Counter((m.content_hash, m.surface) for m in mentions)
+    per_body = Counter(m.surface for m in mentions)
     kept: list[Mention] = []
     for m in mentions:
         key = name_key(m.surface)
@@ -102,101 +191,90 @@ def resolve(
             m.fixed = forced is not None
         else:
             reason = junk_reason(m.surface)
-            if reason and not (reason == GLUED and per_body[(m.content_hash, m.surface)] >= 2):
+            if reason and not (reason == GLUED and per_body[m.surface] >= 2):
                 continue
             m.key, m.name = key, m.surface
         kept.append(m)
-
-    # Headlines are all capitals: a name seen only there, and never in mixed case, is a
-    # headline fragment ("GOLF - LEADING SCORES"), unless an acronym or a place. Names known
-    # from mixed-case text are then found again in the all-capital lines.
-    in_mixed_case = {m.key for m in kept if not is_all_caps(m.surface)}
-    kept = [
-        m
-        for m in kept
-        if m.fixed
-        or m.key in in_mixed_case
-        or not on_capitals_line(bodies[m.content_hash], m.start)
-        or (" " not in m.key and len(m.key) <= 5)
-        or gaz.strong_place(m.key)
-    ]
-    kept += _capitals(bodies, kept, gaz, lexicon, rules)
-
-    # 2. Within one body: acronyms defined in the text, short forms of people's names.
-    by_body: dict[str, list[Mention]] = defaultdict(list)
+    lines = _Lines(body)
     for m in kept:
-        by_body[m.content_hash].append(m)
-    definitions: dict[str, set[str]] = defaultdict(set)
-    for content_hash in by_body:
-        for key, long_form in acronym_definitions(bodies[content_hash]).items():
-            definitions[key].add(long_form)
-    corpus_acronyms = {key: next(iter(forms)) for key, forms in definitions.items() if len(forms) == 1}
-    for content_hash, group in by_body.items():
-        _resolve_within_body(bodies[content_hash], group, corpus_acronyms)
+        # A line all in capitals holds no lower-case letter, so the surface has none either.
+        m.caps_line = all(c.isupper() for c in m.surface if c.isalpha()) and lines.capitals(m.start)
+        _read_context(body, m, lines)
+    return kept
 
-    # 3. Across the corpus: codes and gazetteer for places, one type per name, surnames.
-    _resolve_across_bodies(kept, gaz, rules)
 
-    # 4. Junk by meaning: names made only of ordinary words.
-    kept = _drop_common_word_names(kept, lexicon, gaz, bodies)
+class _Lines:
+    """What a body's lines look like, each line looked at once (a body can be one long line)."""
 
-    # 5. Renames from the alias table, then ids.
-    for m in kept:
-        if m.key in rules.rename:
-            new_name, forced = rules.rename[m.key]
-            m.name, m.key = new_name, name_key(new_name)
-            m.actor_type = forced or m.actor_type
-        if m.key in rules.ignore:
-            m.key = ""
-    kept = [m for m in kept if m.key]
+    def __init__(self, body: str):
+        self.body = body
+        self.facts: dict[tuple[str, int], bool] = {}
 
-    display = _display_names(kept)
+    def _fact(self, kind: str, position: int, test) -> bool:
+        key = (kind, self.body.rfind("\n", 0, position) + 1)
+        if key not in self.facts:
+            self.facts[key] = test(self.body, position)
+        return self.facts[key]
+
+    def capitals(self, position: int) -> bool:
+        return self._fact("capitals", position, on_capitals_line)
+
+    def title_case(self, position: int) -> bool:
+        return self._fact("title", position, on_title_case_line)
+
+
+def _read_context(body: str, m: Mention, lines: _Lines) -> None:
+    m.the_before = body[max(0, m.start - 4) : m.start].lower().endswith("the ")
+    m.table_cell = _table_cell(body, m.end)
+    m.title_line = lines.title_case(m.start)
+    m.sent_init = sentence_initial(body, m.start)
+    m.colon_after = body[m.end : m.end + 1] == ":"
+
+
+def contributions_frame(firsts: dict[str, list[Mention]], bodies: dict[str, str], gaz: Gazetteer) -> pl.DataFrame:
+    """What each body's first pass tells the corpus: keys written in mixed case, label votes
+    and mid-sentence capitals for the names to look for in capitals lines, acronym definitions."""
     rows = []
-    for m in kept:
-        name = display[(m.key, m.actor_type)]
-        rows.append(
-            (m.content_hash, actor_id_for(name, m.actor_type), m.surface, m.label, m.start, m.end, m.source, name, m.actor_type)
-        )
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "content_hash": pl.String,
-            "actor_id": pl.String,
-            "surface": pl.String,
-            "entity_label": pl.String,
-            "start_char": pl.Int32,
-            "end_char": pl.Int32,
-            "source": pl.String,
-            "name": pl.String,
-            "actor_type": pl.String,
-        },
-        orient="row",
-    ).unique(subset=["content_hash", "start_char", "end_char"], keep="first", maintain_order=True)
-    actors = (
-        frame.group_by("actor_id")
-        .agg(
-            pl.col("name").first(),
-            pl.col("actor_type").first(),
-            pl.col("surface").unique().sort().alias("aliases"),
-        )
-        .sort("actor_id")
+    for content_hash, mentions in firsts.items():
+        for m in mentions:
+            where = position(m.phase, content_hash, m.ordinal)
+            mixed_case = not is_all_caps(m.surface)
+            if mixed_case:
+                rows.append((content_hash, "mixed", m.key, "", where))
+            if mixed_case or gaz.strong_place(m.key):
+                rows.append((content_hash, "vote", m.key, m.label, where))
+                if not (m.sent_init or m.title_line):
+                    rows.append((content_hash, "mid", m.key, "", where))
+        if mentions:
+            for key, long_form in acronym_definitions(bodies[content_hash]).items():
+                rows.append((content_hash, "definition", key, long_form, position(0, content_hash, 0)))
+    frame = pl.DataFrame(rows, schema={c: t for c, t in CONTRIBUTION_SCHEMA.items() if c != "count"}, orient="row")
+    return (
+        frame.sort("position")
+        .group_by("content_hash", "kind", "key", "value", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("position").first())
+        .select(list(CONTRIBUTION_SCHEMA))
     )
-    return frame.drop("name", "actor_type"), actors
 
 
-def _capitals(bodies: dict[str, str], kept: list[Mention], gaz: Gazetteer, lexicon: Lexicon, rules: AliasRules) -> list[Mention]:
+def corpus_state(contributions: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon) -> CorpusState:
+    """From every body's contributions: the keys written in mixed case, the names to find again
+    in capitals lines (with their label), and the acronyms the corpus defines one way only."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    labels: dict[str, Counter] = defaultdict(Counter)
-    mid_sentence = set()
-    for m in kept:
-        if not is_all_caps(m.surface) or gaz.strong_place(m.key):
-            labels[m.key][m.label] += 1
-            body = bodies[m.content_hash]
-            if not (sentence_initial(body, m.start) or on_title_case_line(body, m.start)):
-                mid_sentence.add(m.key)
-    known = {}
-    for key, votes in labels.items():
+    def kind(name: str) -> pl.DataFrame:
+        return contributions.filter(pl.col("kind") == name)
+
+    state = CorpusState()
+    state.mixed = set(kind("mixed")["key"].to_list())
+    mid_sentence = set(kind("mid")["key"].to_list())
+    # The label most mentions got, ties to the label seen first in the corpus order.
+    votes = kind("vote").sort("position").group_by("key", "value", maintain_order=True).agg(pl.col("count").sum())
+    best: dict[str, tuple[str, int]] = {}
+    for key, label, count in votes.iter_rows():
+        if key not in best or count > best[key][1]:
+            best[key] = (label, count)
+    for key, (label, _) in best.items():
         if len(key) < 2 or key in rules.ignore:
             continue
         # A single ordinary word ("TOP", "OVER") is known as a name only when it is also
@@ -205,16 +283,128 @@ def _capitals(bodies: dict[str, str], kept: list[Mention], gaz: Gazetteer, lexic
             key in STOP_WORDS or lexicon.is_ordinary(key) or (lexicon.is_word(key) and key not in mid_sentence)
         ):
             continue
-        known[key] = votes.most_common(1)[0][0]
-    added = capitals_mentions(bodies, kept, known)
-    for m in added:
-        m.key = name_key(m.surface)
-        m.name = m.surface
-        if m.key in rules.merge:
-            m.name, forced = rules.merge[m.key]
-            m.key = name_key(m.name)
-            m.actor_type = forced or ""
-    return added
+        state.known[key] = label
+    definitions: dict[str, set[str]] = defaultdict(set)
+    for key, long_form in kind("definition").select("key", "value").iter_rows():
+        definitions[key].add(long_form)
+    state.acronyms = {key: next(iter(forms)) for key, forms in definitions.items() if len(forms) == 1}
+    return state
+
+
+def second_pass(
+    content_hash: str, body: str, first: list[Mention], state: CorpusState, rules: AliasRules, gaz: Gazetteer
+) -> tuple[list[Mention], set[tuple[str, str, str]]]:
+    """One body's mentions resolved within the body, given what the corpus knows; also what of
+    the corpus it read (kind, key, value), so that the result is recomputed when that changes."""
+    read: set[tuple[str, str, str]] = set()
+    # Headlines are all capitals: a name seen only there, and never in mixed case, is a
+    # headline fragment ("GOLF - LEADING SCORES"), unless an acronym or a place.
+    kept = []
+    for m in first:
+        if m.fixed or not m.caps_line or (" " not in m.key and len(m.key) <= 5) or gaz.strong_place(m.key):
+            kept.append(m)
+            continue
+        mixed = m.key in state.mixed
+        read.add(("mixed", m.key, "1" if mixed else ""))
+        if mixed:
+            kept.append(m)
+    # Names known from mixed-case text are found again in the all-capital lines.
+    added: list[Mention] = []
+    if any(is_all_caps(line) for line in body.split("\n")):
+        read.update(("known", key, state.known.get(key, "")) for key in capitals_keys(body))
+        lines = _Lines(body)
+        added = capitals_mentions({content_hash: body}, kept, state.known)
+        for i, m in enumerate(added):
+            m.key = name_key(m.surface)
+            m.name = m.surface
+            if m.key in rules.merge:
+                m.name, forced = rules.merge[m.key]
+                m.key = name_key(m.name)
+                m.actor_type = forced or ""
+            m.phase, m.ordinal = 2, i
+            m.caps_line = True
+            _read_context(body, m, lines)
+    group = kept + added
+    # Acronyms as the text defines them, else as the one definition the corpus has.
+    own = acronym_definitions(body)
+    read.update(("acronym", m.key, state.acronyms.get(m.key, "")) for m in group if not m.fixed and m.key not in own)
+    _resolve_within_body(body, group, {**state.acronyms, **own})
+    return group, read
+
+
+def second_passes(
+    firsts: dict[str, list[Mention]], bodies: dict[str, str], state: CorpusState, rules: AliasRules, gaz: Gazetteer
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(local mentions, what each body read of the corpus) for the bodies of `firsts`."""
+    rows, reads = [], []
+    for content_hash, first in firsts.items():
+        group, read = second_pass(content_hash, bodies[content_hash], first, state, rules, gaz)
+        for m in group:
+            values = (m.surface, m.label, m.source, m.key, m.name, m.actor_type, m.fixed, m.person_hint,
+                      m.crossed_line, m.the_before, m.table_cell, m.title_line, m.sent_init, m.colon_after)
+            signature = hashlib.sha1("\x1f".join(map(str, values)).encode()).hexdigest()
+            rows.append((content_hash, m.phase, m.ordinal, m.start, m.end, *values, signature,
+                         position(m.phase, content_hash, m.ordinal)))
+        reads += [(content_hash, *r) for r in sorted(read)]
+    return (
+        pl.DataFrame(rows, schema=LOCAL_SCHEMA, orient="row"),
+        pl.DataFrame(reads, schema=DEPENDENCY_SCHEMA, orient="row"),
+    )
+
+
+def signature_frame(local: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct signature: how many mentions, first and last position."""
+    return local.group_by("signature").agg(
+        *[pl.col(c).first() for c in SIGNATURE],
+        pl.len().cast(pl.Int64).alias("count"),
+        pl.col("position").min().alias("first"),
+        pl.col("position").max().alias("last"),
+    )
+
+
+def combine_signatures(*frames: pl.DataFrame) -> pl.DataFrame:
+    """Signature frames of parts of the corpus added up."""
+    frames = [f for f in frames if f.height]
+    if not frames:
+        return signature_frame(pl.DataFrame(schema=LOCAL_SCHEMA))
+    return pl.concat([f.select(signature_frame(pl.DataFrame(schema=LOCAL_SCHEMA)).columns) for f in frames], how="vertical_relaxed").group_by("signature").agg(
+        *[pl.col(c).first() for c in SIGNATURE],
+        pl.col("count").sum(),
+        pl.col("first").min(),
+        pl.col("last").max(),
+    )
+
+
+def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon) -> pl.DataFrame:
+    """Across the corpus, over distinct signatures (weighted by their mention counts): codes and
+    gazetteer for places, one type per name, surnames; junk by meaning; renames; display names
+    and ids. Returns signature, actor_id, name, actor_type for the signatures that are actors."""
+    mentions = []
+    for row in signatures.sort("first").iter_rows(named=True):
+        m = Mention(row["signature"], row["surface"], row["entity_label"], 0, 0, source=row["source"], key=row["key"],
+                    name=row["name"], actor_type=row["actor_type"], fixed=row["fixed"], person_hint=row["person_hint"],
+                    crossed_line=row["crossed_line"], the_before=row["the_before"], table_cell=row["table_cell"],
+                    title_line=row["title_line"], sent_init=row["sent_init"], colon_after=row["colon_after"])
+        m.count, m.last = row["count"], row["last"]
+        mentions.append(m)
+
+    _resolve_across_bodies(mentions, gaz, rules)
+    kept = _drop_common_word_names(mentions, lexicon, gaz)
+    # Renames from the alias table, then ids.
+    for m in kept:
+        if m.key in rules.rename:
+            new_name, forced = rules.rename[m.key]
+            m.name, m.key = new_name, name_key(new_name)
+            m.actor_type = forced or m.actor_type
+        if m.key in rules.ignore:
+            m.key = ""
+    kept = [m for m in kept if m.key]
+    display = _display_names(kept)
+    rows = []
+    for m in kept:
+        name = display[(m.key, m.actor_type)]
+        rows.append((m.content_hash, actor_id_for(name, m.actor_type), name, m.actor_type))
+    return pl.DataFrame(rows, schema=RESOLUTION_SCHEMA, orient="row")
 
 
 def acronym_definitions(body: str) -> dict[str, str]:
@@ -234,9 +424,7 @@ def acronym_definitions(body: str) -> dict[str, str]:
     return acronyms
 
 
-def _resolve_within_body(body: str, group: list[Mention], corpus_acronyms: dict[str, str]) -> None:
-    # Acronyms: as the text defines them, else as the one definition the corpus has.
-    acronyms = {**corpus_acronyms, **acronym_definitions(body)}
+def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, str]) -> None:
     for m in group:
         if not m.fixed and m.key in acronyms:
             m.name = acronyms[m.key]
@@ -294,10 +482,10 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
     votes: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
         if m.fixed and m.actor_type:
-            votes[m.key][m.actor_type] += 100
+            votes[m.key][m.actor_type] += 100 * m.count
         kind = "person" if m.person_hint else ACTOR_LABELS.get(m.label, "organization")
         # A label guessed from a table row or a headline counts less than the model's.
-        votes[m.key][kind] += 1.0 if m.source == "ner" else 0.25
+        votes[m.key][kind] += (1.0 if m.source == "ner" else 0.25) * m.count
     # Given names: first words of the names the model calls people's ("Gabriela" of "Gabriela
     # Sabatini"), which also type a name the model called an organisation in a results line.
     given_names = Counter()
@@ -325,7 +513,10 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
 
     # A lone surname is the one person of the corpus whose full name ends (or, as in Chinese
     # names, starts) with it, when that person accounts for most of the candidates' mentions.
-    person_keys = Counter(m.key for m in mentions if types.get(m.key) == "person")
+    person_keys = Counter()
+    for m in mentions:
+        if types.get(m.key) == "person":
+            person_keys[m.key] += m.count
     written_in_mixed_case = {m.key for m in mentions if not is_all_caps(m.surface)}
     full_by_part: dict[str, list[str]] = defaultdict(list)
     for key in person_keys:
@@ -341,7 +532,8 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
         best, best_count = candidates.most_common(1)[0]
         if best_count >= 0.75 * sum(candidates.values()):
             surname_map[key] = best
-    names_by_key = {m.key: m.name for m in mentions if not is_all_caps(m.name)}
+    # The spelling of the last mention in the corpus order.
+    names_by_key = {m.key: m.name for m in sorted(mentions, key=lambda m: m.last) if not is_all_caps(m.name)}
     for m in mentions:
         if not m.fixed and m.key in surname_map:
             m.key = surname_map[m.key]
@@ -352,9 +544,7 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
             m.name = gaz.place(m.key)
 
 
-def _drop_common_word_names(
-    mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer, bodies: dict[str, str]
-) -> list[Mention]:
+def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:
     """Junk made of ordinary words: page furniture ("Upgrade", "Read Full Article") is made of
     verbs and adjectives, and real names made of such words come with "the" ("the Supreme
     Court"); a single dictionary word that is only ever capitalised at the start of a line or
@@ -365,24 +555,20 @@ def _drop_common_word_names(
     table_cells: set[str] = set()
     outside_headings: set[str] = set()
     for m in mentions:
-        before = bodies[m.content_hash][max(0, m.start - 4) : m.start]
-        if before.lower().endswith("the "):
+        if m.the_before:
             with_article.add(m.key)
         # Names of several words, and town names that are also words ("Hull", "Reading"), are
         # names when a results row gives them a score ("Red Star 3"); one word is not enough
         # ("Net 12.5").
-        in_table = _table_cell(bodies[m.content_hash], m.end) and (" " in m.key or gaz.place(m.key) is not None)
+        in_table = m.table_cell and (" " in m.key or gaz.place(m.key) is not None)
         if in_table:
             table_cells.add(m.key)
         # Capitals are no evidence of a name in an all-capital line, but an acronym ("U.S.")
         # in the middle of a sentence is.
         acronym = len(m.key.replace(" ", "")) <= 5 and " " not in m.surface
-        body = bodies[m.content_hash]
-        if not on_title_case_line(body, m.start):
+        if not m.title_line:
             outside_headings.add(m.key)
-        if (acronym or not is_all_caps(m.surface)) and (
-            in_table or not (sentence_initial(body, m.start) or on_title_case_line(body, m.start))
-        ):
+        if (acronym or not is_all_caps(m.surface)) and (in_table or not (m.sent_init or m.title_line)):
             mid_sentence.add(m.key)
     kept = []
     for m in mentions:
@@ -396,10 +582,9 @@ def _drop_common_word_names(
         if m.crossed_line and " " not in m.key and m.key not in confirmed:
             continue
         words = m.name.split()
-        body = bodies[m.content_hash]
         if len(words) == 1 and m.key not in mid_sentence:
             # Capitalised only by position, and an ordinary word, or a field label ("Scorers:").
-            if lexicon.is_word(m.key) or (sentence_initial(body, m.start) and body[m.end : m.end + 1] == ":"):
+            if lexicon.is_word(m.key) or (m.sent_init and m.colon_after):
                 continue
         # A long run of capitalised words seen only in title-case lines is a headline or a
         # menu ("Home Depot Stock Falls After Earnings Report", "Blog Tips Book Reviews").
@@ -439,7 +624,7 @@ def _display_names(mentions: list[Mention]) -> dict[tuple[str, str], str]:
     the corpus only ever wrote it in capitals."""
     spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for m in mentions:
-        spellings[(m.key, m.actor_type)][m.name] += 1
+        spellings[(m.key, m.actor_type)][m.name] += m.count
     display = {}
     for ident, counter in spellings.items():
         mixed = [(n, c) for n, c in counter.most_common() if not is_all_caps(n)]
@@ -449,21 +634,3 @@ def _display_names(mentions: list[Mention]) -> dict[tuple[str, str], str]:
             name = counter.most_common(1)[0][0]
             display[ident] = name if len(name.replace(".", "")) <= 4 else name.title()
     return display
-
-
-def mentions_for_articles(body_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """One mention row per article: a body shared by several articles gives each its mentions."""
-    return (
-        articles.select("article_id", "content_hash")
-        .join(body_mentions, on="content_hash", how="inner")
-        .select(list(MENTION_SCHEMA))
-        .cast(MENTION_SCHEMA)
-        .sort("article_id", "start_char")
-    )
-
-
-def actor_table(actors: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    counts = mentions.group_by("actor_id").agg(
-        pl.len().cast(pl.Int64).alias("mentions"), pl.col("article_id").n_unique().cast(pl.Int64).alias("articles")
-    )
-    return actors.join(counts, on="actor_id", how="inner").select(list(ACTOR_SCHEMA)).cast(ACTOR_SCHEMA)

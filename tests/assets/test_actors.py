@@ -332,3 +332,112 @@ def test_actors_asset_on_an_empty_warehouse_without_alias_file(tmp_path):
 def test_words_run_together_are_a_name_only_when_repeated(tmp_path, lexicon):
     per_body, names = resolved(["bank"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
     assert per_body == {("bank", "organization:nationsbank"): ["NationsBank", "NationsBank"]}
+
+
+# --- the cache: a run resolves only what it has not seen -----------------------------------------
+
+
+def add_articles(warehouse: WarehouseResource, names: list[str]) -> None:
+    """Store fixture texts as articles with their spans, as the load step would (one article
+    per text, the text's name standing for its content_hash)."""
+    spans, bodies = fixture_spans(*names)
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a-{n}" for n in names],
+            "source_path": [f"{n}.txt" for n in names],
+            "record_index": [0] * len(names),
+            "published_date": [date(2024, 3, 7)] * len(names),
+            "language": ["en"] * len(names),
+            "body": [bodies[n] for n in names],
+            "content_hash": names,
+        }
+    ).cast({"record_index": pl.Int32})
+    runs = pl.DataFrame({"content_hash": names, "pipeline": ["test 1"] * len(names), "status": ["analysed"] * len(names)})
+    with warehouse.write() as conn:
+        db.insert_frame(conn, "articles", articles)
+        db.insert_frame(conn, "entity_runs", runs)
+        db.insert_frame(conn, "entity_spans", spans)
+
+
+def materialize_actors(warehouse: WarehouseResource, alias_file: Path) -> dict:
+    result = dg.materialize([actors], resources={"warehouse": warehouse, "aliases": AliasResource(path=str(alias_file))})
+    assert result.success
+    return {k: v.value for k, v in result.asset_materializations_for_node("actors")[0].metadata.items() if k != "top_actors"}
+
+
+def warehouse_rows(warehouse: WarehouseResource, sql: str) -> list[tuple]:
+    conn = duckdb.connect(str(warehouse.file), read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+MENTION_ROWS = "SELECT article_id, actor_id, surface, start_char FROM mentions ORDER BY article_id, start_char"
+ACTOR_ROWS = "SELECT * FROM actors ORDER BY actor_id"
+
+
+def test_actors_asset_resolves_each_body_once(tmp_path):
+    warehouse = stored_warehouse(tmp_path)
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER + "merge,U.S.,United States,place\n", encoding="utf-8")
+
+    first = materialize_actors(warehouse, alias_file)
+    assert (first["bodies_resolved"], first["bodies_cached"]) == (3, 0)
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM actor_local_bodies") == [(3,)]
+    mentions, table = warehouse_rows(warehouse, MENTION_ROWS), warehouse_rows(warehouse, ACTOR_ROWS)
+
+    # Nothing new: every body comes from the cache, and the tables are the same.
+    again = materialize_actors(warehouse, alias_file)
+    assert (again["bodies_resolved"], again["bodies_stale"], again["bodies_cached"]) == (0, 0, 3)
+    assert warehouse_rows(warehouse, MENTION_ROWS) == mentions
+    assert warehouse_rows(warehouse, ACTOR_ROWS) == table
+
+    # A new body: only it is resolved.
+    add_articles(warehouse, ["bank"])
+    more = materialize_actors(warehouse, alias_file)
+    assert (more["bodies_resolved"], more["bodies_cached"]) == (1, 3)
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM actor_local_bodies") == [(4,)]
+    assert ("a-bank", "organization:nationsbank", "NationsBank", 0) in warehouse_rows(warehouse, MENTION_ROWS)
+
+    # Editing the alias table clears the cache: every stored body is resolved again.
+    alias_file.write_text(ALIAS_HEADER + "ignore,U.S.,,\n", encoding="utf-8")
+    edited = materialize_actors(warehouse, alias_file)
+    assert (edited["bodies_resolved"], edited["bodies_cached"]) == (4, 0)
+
+
+def test_a_cached_body_is_resolved_again_when_the_corpus_names_what_it_held(tmp_path):
+    """The headline's capitals name a person only once another text writes the name in mixed
+    case: the cached headline is resolved again, and the result is that of a run from scratch."""
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
+    warehouse = WarehouseResource(path=str(tmp_path / "step.duckdb"))
+    add_articles(warehouse, ["headline"])
+    alone = materialize_actors(warehouse, alias_file)
+    assert (alone["bodies_resolved"], alone["mentions"]) == (1, 0)
+    add_articles(warehouse, ["profile"])
+    later = materialize_actors(warehouse, alias_file)
+    assert (later["bodies_resolved"], later["bodies_stale"]) == (2, 1)
+
+    scratch = WarehouseResource(path=str(tmp_path / "scratch.duckdb"))
+    add_articles(scratch, ["headline", "profile"])
+    materialize_actors(scratch, alias_file)
+    assert warehouse_rows(warehouse, MENTION_ROWS) == warehouse_rows(scratch, MENTION_ROWS) == [
+        ("a-headline", "person:marta-okonjo", "MARTA OKONJO", 0),
+        ("a-profile", "person:marta-okonjo", "Marta Okonjo", 0),
+        ("a-profile", "person:marta-okonjo", "Okonjo", 88),
+    ]
+    assert warehouse_rows(warehouse, ACTOR_ROWS) == warehouse_rows(scratch, ACTOR_ROWS)
+
+
+def test_removed_articles_leave_the_cache(tmp_path):
+    warehouse = stored_warehouse(tmp_path)
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
+    materialize_actors(warehouse, alias_file)
+    with warehouse.write() as conn:
+        conn.execute("DELETE FROM articles WHERE content_hash = 'page'")
+    after = materialize_actors(warehouse, alias_file)
+    assert after["bodies_resolved"] == 0
+    assert warehouse_rows(warehouse, "SELECT content_hash FROM actor_local_bodies ORDER BY 1") == [("followup",), ("summit",)]
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM mentions WHERE article_id = 'a-page'") == [(0,)]
