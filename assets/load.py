@@ -47,12 +47,6 @@ def new_rows(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, k
     return frame.join(known, on=key, how="anti")
 
 
-def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()[0] > 0
-
-
 def write_run(
     conn: duckdb.DuckDBPyConnection,
     raw: dict[str, pl.DataFrame],
@@ -71,10 +65,9 @@ def write_run(
                                  [parsed_paths])["article_id"].to_list()
         counts["replaced_articles"] = len(removed)
         if removed:
-            for table, columns in (("duplicates", ("article_id", "duplicate_of")), ("article_signatures", ("article_id",))):
-                if table_exists(conn, table):
-                    for column in columns:
-                        conn.execute(f'DELETE FROM "{table}" WHERE list_contains(?, "{column}")', [removed])
+            conn.execute("DELETE FROM duplicates WHERE list_contains(?, article_id) OR list_contains(?, duplicate_of)",
+                         [removed, removed])
+            conn.execute("DELETE FROM article_signatures WHERE list_contains(?, article_id)", [removed])
         conn.execute(db.read_sql("load_remove_replaced"), [parsed_paths])
         conn.execute("DELETE FROM rejected_files WHERE list_contains(?, source_path)", [parsed_paths])
     if files.height:
@@ -97,12 +90,11 @@ def write_run(
         conn.execute(db.read_sql("load_entity_status"), [articles["article_id"].to_list()])
 
     for key, table in (("signatures", "article_signatures"), ("duplicates", "duplicates")):
-        frame = dedup.get(key)
-        if frame is not None and frame.height and table_exists(conn, table):
-            counts[table] = db.insert_frame(conn, table, frame)
+        if key in dedup:
+            counts[table] = db.insert_frame(conn, table, dedup[key])
 
     line_stats = cleaned.get("line_stats")
-    if line_stats is not None and line_stats.height and table_exists(conn, "outlet_line_stats"):
+    if line_stats is not None and line_stats.height:
         conn.register("_line_stats", line_stats.to_arrow())
         conn.execute(db.read_sql("load_line_stats"))
         conn.unregister("_line_stats")
