@@ -68,6 +68,7 @@ def write_run(
             conn.execute("DELETE FROM duplicates WHERE list_contains(?, article_id) OR list_contains(?, duplicate_of)",
                          [removed, removed])
             conn.execute("DELETE FROM article_signatures WHERE list_contains(?, article_id)", [removed])
+            conn.execute("DELETE FROM story_links WHERE list_contains(?, article_id)", [removed])
         conn.execute(db.read_sql("load_remove_replaced"), [parsed_paths])
         conn.execute("DELETE FROM rejected_files WHERE list_contains(?, source_path)", [parsed_paths])
     if files.height:

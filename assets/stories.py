@@ -36,7 +36,7 @@ WINDOW_DAYS = 60
 # Two groups of articles form one story when EVERY pair of their articles (within the window)
 # has at least this TF-IDF cosine ("complete link"): a story stays about one event instead of
 # chaining from topic to topic through one loosely related article each time.
-LINK_THRESHOLD = 0.06
+LINK_THRESHOLD = 0.07
 # Candidate stories for a new article: its NEIGHBOURS most similar articles.
 NEIGHBOURS = 30
 # Weight of an actor feature relative to a word of the same IDF.
@@ -49,7 +49,8 @@ BODY_WORDS = 800
 TOP_FEATURES = 300
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-_STOP = frozenset(STOP_WORDS) | {"said", "says", "say", "mr", "mrs", "ms", "new", "ap", "nyt"}
+# Reporting verbs and titles are in every article; agency credits ("(AP)") in every wire story.
+_STOP = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms", "ap", "afp", "reuters"}
 
 MERGE_SCHEMA = {"merged_story_id": pl.String, "into_story_id": pl.String}
 LINK_SCHEMA = {
@@ -179,7 +180,7 @@ class _Clusters:
     def exact_min(self, a: str, b: str) -> float | None:
         """Smallest cosine over the pairs of a's and b's articles within the window; None when
         no pair is that close in time."""
-        ra, rb = self.members[a], self.members[b]
+        ra, rb = self._near(self.members[a], self.members[b]), self._near(self.members[b], self.members[a])
         # Undated articles (NaN) are compared with everything.
         near = ~(np.abs(self.days[ra][:, None] - self.days[rb][None, :]) > WINDOW_DAYS)
         if not near.any():
@@ -192,6 +193,17 @@ class _Clusters:
             m = float(sims[near].min())
         self._min[(a, b) if a < b else (b, a)] = (m, True)
         return m
+
+    def _near(self, rows: list[int], other: list[int]) -> list[int]:
+        """The rows published within the window of any of `other`'s dates: a long-running
+        story is compared by its articles of that time only, so its age costs nothing."""
+        days = self.days[other]
+        if len(rows) <= 8 or np.isnan(days).any():
+            return rows
+        lo, hi = np.min(days) - WINDOW_DAYS, np.max(days) + WINDOW_DAYS
+        d = self.days[rows]
+        keep = np.isnan(d) | ((d >= lo) & (d <= hi))
+        return [r for r, k in zip(rows, keep) if k]
 
     def _row(self, r: int) -> dict[int, float]:
         if r not in self._rows:
@@ -219,7 +231,11 @@ class _Clusters:
 
         def push(a: str, b: str) -> None:
             m, exact = self.bound(a, b)
-            if m is not None and m >= LINK_THRESHOLD and allowed(a, b) is not None:
+            if m is not None and m < LINK_THRESHOLD:
+                # Minimums only fall as clusters grow: these two will never merge.
+                self.neighbours[a].discard(b)
+                self.neighbours[b].discard(a)
+            elif m is not None and allowed(a, b) is not None:
                 heapq.heappush(heap, (-m, a, b, self.version[a], self.version[b], exact))
 
         for a in sorted(self.neighbours):
@@ -389,7 +405,7 @@ def assign_stories(
             links.append((aid, story, ids[rep], cosine, "duplicate"))
             continue
         story = final[r]
-        others = [x for x in clusters.members[story] if x != r]
+        others = [x for x in clusters._near(clusters.members[story], [r]) if x != r]
         if not others:
             links.append((aid, story, None, None, "new"))
             continue
@@ -420,19 +436,50 @@ def cluster(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     df = document_frequencies(terms)
     ids = articles["article_id"].to_list()
     matrix = tfidf_matrix(ids, terms, dict(zip(df["term"], df["df"])), len(ids))
-    earlier = pl.DataFrame(schema={"article_id": pl.String, "published_date": pl.Date, "dup_group_id": pl.String, "story_id": pl.String})
+    earlier = pl.DataFrame(
+        schema={"article_id": pl.String, "published_date": pl.Date, "dup_group_id": pl.String, "story_id": pl.String}
+    )
     links, _ = assign_stories(articles.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids)
     return links
 
 
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr gen sen rep gov col lt sgt capt maj adm rev prof inc co corp ltd no vs"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def headline(text: str | None, limit: int = 120) -> str | None:
+    """A readable stand-in for a missing title: the text's first sentence, cut at a word
+    boundary to at most `limit` characters."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    first = text
+    for end in re.finditer(r"[.!?](?=\s|$)", text):
+        word = text[: end.start()].rsplit(" ", 1)[-1]
+        # "U.S.", "Gen." or "Mr." do not end a sentence.
+        if "." in word or word.lower().strip("(\"'") in _ABBREVIATIONS or len(word) == 1:
+            continue
+        first = text[: end.end()]
+        break
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def story_table(articles: pl.DataFrame) -> pl.DataFrame:
-    """The `stories` table from articles (article_id, story_id, title, published_date, outlet):
-    title of the story's earliest article, first/last day, articles, outlets."""
+    """The `stories` table from articles (article_id, story_id, title, published_date, outlet,
+    dup_group_id, and optionally lead: the start of the body): the title of the story's
+    earliest article that has one, else the first sentence of its earliest article; first and
+    last day, articles, outlets, unique articles (copies counted once)."""
     a = articles.filter(pl.col("story_id").is_not_null()).sort("published_date", "article_id", nulls_last=True)
-    return (
+    lead = pl.col("lead").first() if "lead" in a.columns else pl.lit(None, pl.String)
+    table = (
         a.group_by("story_id", maintain_order=True)
         .agg(
             pl.col("title").drop_nulls().first().alias("title"),
+            lead.alias("lead"),
             pl.col("published_date").min().alias("first_seen"),
             pl.col("published_date").max().alias("last_seen"),
             pl.len().cast(pl.Int64).alias("articles"),
@@ -441,6 +488,8 @@ def story_table(articles: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("story_id")
     )
+    fallback = pl.Series([headline(t) for t in table["lead"].to_list()], dtype=pl.String)
+    return table.with_columns(pl.coalesce(pl.col("title"), fallback).alias("title")).drop("lead")
 
 
 def _now() -> datetime:
@@ -457,16 +506,21 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
             lo, hi = new["published_date"].min(), new["published_date"].max()
             earlier = db.query_frame(conn, db.read_sql("stories_window_articles"), [lo, hi, WINDOW_DAYS])
             ids = new["article_id"].to_list() + earlier["article_id"].to_list()
-            mentions = db.query_frame(
-                conn, "SELECT article_id, actor_id FROM mentions WHERE list_contains(?, article_id)", [ids]
-            )
+            conn.register("_story_articles", pl.DataFrame({"article_id": ids}).to_arrow())
+            try:
+                mentions = db.query_frame(
+                    conn, "SELECT DISTINCT article_id, actor_id FROM mentions JOIN _story_articles USING (article_id)"
+                )
+            finally:
+                conn.unregister("_story_articles")
             stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
             documents = conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]
     if new.height == 0:
         context.log.info("no new articles")
         return dg.MaterializeResult(metadata={"new_articles": 0})
 
-    terms = article_terms(pl.concat([new.select("article_id", "title", "body"), earlier.select("article_id", "title", "body")]), mentions)
+    texts = pl.concat([new.select("article_id", "title", "body"), earlier.select("article_id", "title", "body")])
+    terms = article_terms(texts, mentions)
     new_df = document_frequencies({a: terms[a] for a in new["article_id"].to_list()})
     df_all = (
         pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
@@ -487,9 +541,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
             for name in ("_story_links", "_story_df", "_story_merges"):
                 conn.unregister(name)
         conn.execute("INSERT INTO story_corpus VALUES (?, ?)", [new.height, now])
-        table = story_table(
-            db.query_frame(conn, "SELECT article_id, story_id, title, published_date, outlet, dup_group_id FROM articles")
-        )
+        table = story_table(db.query_frame(conn, db.read_sql("stories_articles")))
         conn.execute("DELETE FROM stories")
         db.insert_frame(conn, "stories", table)
     joined = links.filter(pl.col("reason") != "new").height

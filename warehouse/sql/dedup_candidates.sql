@@ -1,6 +1,7 @@
 -- Stored signatures that may be copies of the new articles (registered as _dedup_new, with
 -- their LSH band keys and shingle samples in _dedup_keys): same content hash, a shared LSH
--- bucket, or a shared sampled shingle that is not boilerplate (found in at most ? articles).
+-- bucket, or at least $2 shared sampled shingles that are not boilerplate (found in at most
+-- $1 stored articles).
 -- Articles of files now being re-parsed are left out: the load step replaces them.
 WITH stored AS (
     SELECT s.*
@@ -19,12 +20,14 @@ sample_hits AS (
     JOIN _dedup_keys AS k ON k.kind = 'sample' AND k.key = s.key
 ),
 common_samples AS (
-    SELECT key FROM sample_hits GROUP BY key HAVING count(*) > ?
+    SELECT key FROM sample_hits GROUP BY key HAVING count(*) > $1
 ),
 hits AS (
     SELECT article_id FROM band_hits
     UNION
-    SELECT article_id FROM sample_hits WHERE key NOT IN (SELECT key FROM common_samples)
+    SELECT article_id FROM sample_hits
+    WHERE key NOT IN (SELECT key FROM common_samples)
+    GROUP BY article_id HAVING count(*) >= $2
     UNION
     SELECT s.article_id FROM stored AS s JOIN _dedup_new AS n USING (content_hash) WHERE s.shingles > 0
 )

@@ -9,7 +9,10 @@ UPDATE articles SET story_id = m.into_story_id
 FROM _story_merges AS m
 WHERE articles.story_id = m.merged_story_id;
 
-DELETE FROM story_links WHERE article_id IN (SELECT article_id FROM _story_links);
+-- Links of articles being assigned again, and of articles gone with a replaced file.
+DELETE FROM story_links
+WHERE article_id IN (SELECT article_id FROM _story_links)
+   OR article_id NOT IN (SELECT article_id FROM articles);
 
 UPDATE story_links SET story_id = m.into_story_id
 FROM _story_merges AS m

@@ -1,0 +1,154 @@
+"""Duplicate detection: shingles and signatures, exact / near / containment links, groups kept
+stable across runs, the SQL lookup of earlier signatures and the asset itself."""
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import numpy as np
+import polars as pl
+import pytest
+
+from assets import dedup
+from pipelines.resources import WarehouseResource
+from warehouse import db
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "dedup"
+# wire: a council story; edited: another outlet's edit of it; page: the wire text inside a saved
+# page with navigation and footer; excerpt: its first two paragraphs (a feed summary);
+# other_report: a different report of the same vote quoting one sentence; unrelated: another topic.
+NAMES = ["wire", "edited", "page", "excerpt", "other_report", "unrelated"]
+
+
+def articles(names=NAMES, day=date(2024, 5, 6), prefix="") -> pl.DataFrame:
+    bodies = [(FIXTURES / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+    return pl.DataFrame(
+        {
+            "article_id": [prefix + n for n in names],
+            "source_path": [f"{prefix}{n}.txt" for n in names],
+            "body": bodies,
+            "content_hash": [hashlib.sha256(" ".join(b.lower().split()).encode()).hexdigest() for b in bodies],
+            "published_date": [day] * len(names),
+        }
+    )
+
+
+def test_shingle_hashes_counts_distinct_five_word_shingles():
+    assert len(dedup.shingle_hashes("")) == 0
+    assert len(dedup.shingle_hashes(None)) == 0
+    assert len(dedup.shingle_hashes("Only three words")) == 1
+    text = "one two three four five six seven eight nine ten"
+    assert len(dedup.shingle_hashes(text)) == 6
+    # case and punctuation do not matter; the hashes are stable across calls and processes
+    assert np.array_equal(dedup.shingle_hashes(text.upper().replace(" ", ", ")), dedup.shingle_hashes(text))
+    assert len(dedup.shingle_hashes("a b c d e a b c d e")) == 5
+
+
+def test_signatures_have_fixed_widths_and_empty_text_has_no_buckets():
+    frame = articles(["wire"]).vstack(
+        pl.DataFrame(
+            {"article_id": ["empty"], "source_path": ["empty.txt"], "body": [""], "content_hash": ["x"], "published_date": [None]},
+            schema=articles(["wire"]).schema,
+        )
+    )
+    sigs = dedup.signatures(frame)
+    assert sigs.columns == list(dedup.SIGNATURE_SCHEMA)
+    assert sigs["minhash"].list.len().to_list() == [dedup.NUM_PERM, dedup.NUM_PERM]
+    assert sigs["lsh_bands"].list.len().to_list() == [dedup.LSH_BANDS, 0]
+    assert sigs["shingles"].to_list() == [len(dedup.shingle_hashes(frame["body"][0])), 0]
+    assert sigs["dup_group_id"].null_count() == 2
+
+
+def test_copies_in_every_form_share_a_group_and_other_reports_do_not():
+    result = dedup.deduplicate(articles())
+    groups = dict(result["assignments"].iter_rows())
+    assert groups == {
+        "edited": "edited",
+        "excerpt": "edited",
+        "page": "edited",
+        "wire": "edited",
+        "other_report": "other_report",
+        "unrelated": "unrelated",
+    }
+    links = result["duplicates"].sort("article_id")
+    assert links.select("article_id", "duplicate_of", "method").rows() == [
+        ("excerpt", "edited", "containment"),
+        ("page", "excerpt", "containment"),
+        ("wire", "page", "near"),
+    ]
+    assert links["containment"].to_list() == [1.0, 1.0, 1.0]
+    assert result["signatures"]["dup_group_id"].to_list() == [groups[a] for a in result["signatures"]["article_id"]]
+
+
+def test_exact_copy_is_linked_as_exact():
+    frame = articles(["wire", "unrelated"])
+    copy = frame.head(1).with_columns(pl.lit("wire-copy").alias("article_id"), pl.lit("copy.txt").alias("source_path"))
+    result = dedup.deduplicate(pl.concat([frame, copy]))
+    assert result["duplicates"].select("article_id", "duplicate_of", "similarity", "method").rows() == [
+        ("wire-copy", "wire", 1.0, "exact")
+    ]
+
+
+def test_empty_bodies_are_not_copies_of_each_other():
+    empty = pl.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "source_path": ["a.txt", "b.txt"],
+            "body": ["", ""],
+            "content_hash": ["same", "same"],
+            "published_date": [date(2024, 1, 1)] * 2,
+        }
+    )
+    result = dedup.deduplicate(empty)
+    assert result["assignments"].rows() == [("a", "a"), ("b", "b")]
+    assert result["duplicates"].height == 0
+
+
+def test_copy_of_an_earlier_article_joins_its_group_without_renaming_it():
+    first = dedup.deduplicate(articles(["wire", "unrelated"], prefix="old-"))
+    earlier = first["signatures"]
+    later = dedup.deduplicate(articles(["page", "other_report"], prefix="new-"), earlier)
+    assert dict(later["assignments"].iter_rows()) == {"new-page": "old-wire", "new-other_report": "new-other_report"}
+    assert later["duplicates"].select("article_id", "duplicate_of").rows() == [("new-page", "old-wire")]
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> WarehouseResource:
+    return WarehouseResource(path=str(tmp_path / "w.duckdb"))
+
+
+def test_earlier_candidates_finds_copies_and_skips_replaced_files(warehouse):
+    stored = dedup.deduplicate(articles(["wire", "unrelated", "other_report"], prefix="old-"))["signatures"]
+    with warehouse.write() as conn:
+        db.insert_frame(conn, "article_signatures", stored)
+    new = dedup.signatures(articles(["page", "excerpt"], prefix="new-"))
+    with warehouse.read() as conn:
+        found = dedup.earlier_candidates(conn, new)
+    assert found["article_id"].to_list() == ["old-wire"]
+    assert found.columns == list(dedup.SIGNATURE_SCHEMA)
+    # a file being parsed again: its earlier articles are replaced, not matched
+    replaced = new.with_columns(pl.lit("old-wire.txt").alias("source_path"))
+    with warehouse.read() as conn:
+        assert dedup.earlier_candidates(conn, replaced).height == 0
+
+
+def test_asset_links_new_articles_to_stored_ones(warehouse):
+    stored = dedup.deduplicate(articles(["wire"], prefix="old-"))["signatures"]
+    with warehouse.write() as conn:
+        db.insert_frame(conn, "article_signatures", stored)
+
+    @dg.asset(name="cleaned_articles")
+    def cleaned_articles_fixture() -> dict:
+        return {"articles": articles(["page", "unrelated"], prefix="new-")}
+
+    result = dg.materialize([cleaned_articles_fixture, dedup.deduplicated_articles], resources={"warehouse": warehouse})
+    assert result.success
+    out = result.output_for_node("deduplicated_articles")
+    assert dict(out["assignments"].iter_rows()) == {"new-page": "old-wire", "new-unrelated": "new-unrelated"}
+    assert out["duplicates"].select("article_id", "duplicate_of", "method").rows() == [("new-page", "old-wire", "near")]
+    # the frames fit the tables the load step inserts them into
+    with warehouse.write() as conn:
+        db.insert_frame(conn, "article_signatures", out["signatures"])
+        db.insert_frame(conn, "duplicates", out["duplicates"])
+        assert conn.execute("SELECT count(*) FROM article_signatures").fetchone()[0] == 3

@@ -1,0 +1,247 @@
+"""Story clustering: features, complete-link clustering, stable ids across runs, merges, the
+stories table and the asset against a DuckDB warehouse."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from assets import stories
+from pipelines.resources import WarehouseResource
+from warehouse import db
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "dedup"
+# Two events: a council vote on a footbridge (the vote, another outlet's report, the state's
+# funding two weeks later) and an orchestra's conductor stepping down (and the successor search).
+TEXTS = {
+    "bridge-vote": FIXTURES / "wire.txt",
+    "bridge-report": FIXTURES / "other_report.txt",
+    "bridge-funding": FIXTURES / "bridge_funding.txt",
+    "orchestra": FIXTURES / "unrelated.txt",
+    "orchestra-successor": FIXTURES / "orchestra_successor.txt",
+}
+DAYS = {
+    "bridge-vote": date(2024, 5, 6),
+    "bridge-report": date(2024, 5, 7),
+    "bridge-funding": date(2024, 5, 20),
+    "orchestra": date(2024, 5, 8),
+    "orchestra-successor": date(2024, 6, 1),
+}
+NO_MENTIONS = pl.DataFrame(schema={"article_id": pl.String, "actor_id": pl.String})
+
+
+def articles(ids=tuple(TEXTS), days=None) -> pl.DataFrame:
+    days = {**DAYS, **(days or {})}
+    return pl.DataFrame(
+        {
+            "article_id": list(ids),
+            "title": [None] * len(ids),
+            "body": [TEXTS[a.removesuffix("-copy")].read_text(encoding="utf-8") for a in ids],
+            "published_date": [days[a] for a in ids],
+            "dup_group_id": [a.removesuffix("-copy") for a in ids],
+        },
+        schema={"article_id": pl.String, "title": pl.String, "body": pl.String, "published_date": pl.Date, "dup_group_id": pl.String},
+    )
+
+
+def matrix_for(frame: pl.DataFrame):
+    terms = stories.article_terms(frame, NO_MENTIONS)
+    df = stories.document_frequencies(terms)
+    ids = frame["article_id"].to_list()
+    return stories.tfidf_matrix(ids, terms, dict(zip(df["term"], df["df"])), len(ids)), ids
+
+
+def test_words_are_stemmed_content_words():
+    assert stories.words("The bombings were reported; bombs exploded in 1998.") == ["bomb", "report", "bomb", "explod"]
+    assert stories.words("Council's vote", limit=1) == ["council"]
+    assert stories.words(None) == []
+
+
+def test_actors_are_features_counted_once():
+    frame = articles(["orchestra"])
+    mentions = pl.DataFrame({"article_id": ["orchestra"] * 3, "actor_id": ["Q1", "Q1", "Q2"]})
+    terms = stories.article_terms(frame, mentions)["orchestra"]
+    assert (terms["@Q1"], terms["@Q2"]) == (1, 1)
+
+
+def test_articles_of_one_event_share_a_story_named_after_the_first():
+    links = stories.cluster(articles(), NO_MENTIONS).sort("article_id")
+    assert links.select("article_id", "story_id", "matched_article_id", "reason").rows() == [
+        ("bridge-funding", "s-bridge-vote", "bridge-vote", "similar"),
+        ("bridge-report", "s-bridge-vote", "bridge-vote", "similar"),
+        ("bridge-vote", "s-bridge-vote", "bridge-funding", "new"),
+        ("orchestra", "s-orchestra", "orchestra-successor", "new"),
+        ("orchestra-successor", "s-orchestra", "orchestra", "similar"),
+    ]
+
+
+def test_copies_always_share_the_story_of_what_they_copy():
+    frame = articles(["bridge-vote", "orchestra", "orchestra-copy"], days={"orchestra-copy": date(2024, 5, 9)})
+    links = dict(stories.cluster(frame, NO_MENTIONS).select("article_id", "story_id").iter_rows())
+    assert links == {"bridge-vote": "s-bridge-vote", "orchestra": "s-orchestra", "orchestra-copy": "s-orchestra"}
+
+
+def test_articles_far_apart_in_time_are_not_compared():
+    frame = articles(days={"bridge-funding": date(2024, 5, 6) + timedelta(days=stories.WINDOW_DAYS + 10)})
+    links = dict(stories.cluster(frame, NO_MENTIONS).select("article_id", "story_id").iter_rows())
+    assert links["bridge-funding"] == "s-bridge-funding"
+    assert links["bridge-report"] == "s-bridge-vote"
+
+
+def earlier_frame(assigned: dict[str, str], days=None) -> pl.DataFrame:
+    frame = articles(list(assigned), days)
+    return frame.select("article_id", "published_date", "dup_group_id").with_columns(
+        pl.Series("story_id", list(assigned.values()))
+    )
+
+
+def test_new_articles_join_earlier_stories_without_renaming_them():
+    everything = articles()
+    matrix, ids = matrix_for(everything)
+    earlier = earlier_frame({"bridge-vote": "s-old-bridge", "orchestra": "s-old-orchestra"})
+    new = everything.filter(~pl.col("article_id").is_in(["bridge-vote", "orchestra"])).select(
+        "article_id", "published_date", "dup_group_id"
+    )
+    links, merges = stories.assign_stories(new, earlier, matrix, ids)
+    assert dict(links.select("article_id", "story_id").iter_rows()) == {
+        "bridge-report": "s-old-bridge",
+        "bridge-funding": "s-old-bridge",
+        "orchestra-successor": "s-old-orchestra",
+    }
+    assert merges.height == 0
+
+
+def test_new_article_close_to_two_earlier_stories_merges_them_into_the_older():
+    days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 11)}
+    everything = articles(["bridge-vote", "bridge-report", "bridge-funding"], days)
+    matrix, ids = matrix_for(everything)
+    # vote and funding are 70 days apart: never compared, so they started separate stories
+    earlier = earlier_frame({"bridge-vote": "s-vote", "bridge-funding": "s-funding"}, days)
+    new = everything.filter(pl.col("article_id") == "bridge-report").select("article_id", "published_date", "dup_group_id")
+    links, merges = stories.assign_stories(new, earlier, matrix, ids)
+    assert links.select("article_id", "story_id").rows() == [("bridge-report", "s-vote")]
+    assert merges.rows() == [("s-funding", "s-vote")]
+
+
+def test_story_table_counts_articles_outlets_and_days():
+    frame = pl.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "story_id": ["s-a", "s-a", "s-a", "s-d"],
+            "title": [None, "Bridge approved", "Bridge funded", None],
+            "published_date": [date(2024, 5, 6), date(2024, 5, 7), date(2024, 5, 20), None],
+            "outlet": ["Courier", "Courier", "Gazette", None],
+            "dup_group_id": ["a", "a", "c", "d"],
+            "lead": ["The council voted.", "x", "y", "The regional orchestra's conductor, Hanne Solberg, will step down. More."],
+        }
+    )
+    assert stories.story_table(frame).rows() == [
+        ("s-a", "Bridge approved", date(2024, 5, 6), date(2024, 5, 20), 3, 2, 2),
+        ("s-d", "The regional orchestra's conductor, Hanne Solberg, will step down.", None, None, 1, 0, 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Short one. Second.", "Short one."),
+        ("Mr. Smith flew to the U.S. capital on Monday. He left.", "Mr. Smith flew to the U.S. capital on Monday."),
+        ("BUENOS AIRES _ Gen. Rivas was arrested in London. More.", "BUENOS AIRES _ Gen. Rivas was arrested in London."),
+        ("No end punctuation here", "No end punctuation here"),
+        ("  ", None),
+        (None, None),
+        ("word " * 40, "word " * 23 + "word…"),
+    ],
+)
+def test_headline_is_the_first_sentence_cut_at_a_word(text, expected):
+    assert stories.headline(text) == expected
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> WarehouseResource:
+    return WarehouseResource(path=str(tmp_path / "w.duckdb"))
+
+
+def load(warehouse: WarehouseResource, ids) -> None:
+    frame = articles(ids).with_columns(
+        pl.col("article_id").alias("source_path"),
+        pl.lit(0, pl.Int32).alias("record_index"),
+        pl.lit("Courier").alias("outlet"),
+    )
+    with warehouse.write() as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, actor_id VARCHAR, surface VARCHAR,"
+            " entity_label VARCHAR, start_char INTEGER, end_char INTEGER)"
+        )
+        db.insert_frame(conn, "articles", frame)
+        # every article names the city: an actor feature shared by both events' articles
+        mentions = pl.DataFrame({"article_id": list(ids), "actor_id": ["lakemont"] * len(ids), "surface": ["Lakemont"] * len(ids)})
+        db.insert_frame(conn, "mentions", mentions)
+
+
+def tables(warehouse: WarehouseResource) -> dict[str, list]:
+    with warehouse.read() as conn:
+        return {
+            "articles": conn.execute("SELECT article_id, story_id FROM articles ORDER BY article_id").fetchall(),
+            "stories": conn.execute("SELECT * FROM stories ORDER BY story_id").fetchall(),
+            "links": conn.execute("SELECT article_id, story_id, reason FROM story_links ORDER BY article_id").fetchall(),
+            "df": conn.execute("SELECT count(*), sum(df) FROM story_term_df").fetchall(),
+            "corpus": conn.execute("SELECT sum(documents) FROM story_corpus").fetchall(),
+        }
+
+
+def test_asset_assigns_new_articles_and_keeps_earlier_stories(warehouse):
+    load(warehouse, ["bridge-vote", "bridge-report", "orchestra"])
+    assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    first = tables(warehouse)
+    assert first["articles"] == [
+        ("bridge-report", "s-bridge-vote"),
+        ("bridge-vote", "s-bridge-vote"),
+        ("orchestra", "s-orchestra"),
+    ]
+    assert first["stories"] == [
+        (
+            "s-bridge-vote",
+            "The city council of Lakemont voted seven to two on Monday evening to approve construction of a new pedestrian bridge…",
+            date(2024, 5, 6),
+            date(2024, 5, 7),
+            2,
+            1,
+            2,
+        ),
+        (
+            "s-orchestra",
+            "The regional orchestra announced on Tuesday that its principal conductor, Hanne Solberg, will step down at the end of…",
+            date(2024, 5, 8),
+            date(2024, 5, 8),
+            1,
+            1,
+            1,
+        ),
+    ]
+    assert first["corpus"] == [(3,)]
+
+    # no new articles: nothing changes
+    assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    assert tables(warehouse) == first
+
+    load(warehouse, ["bridge-funding", "orchestra-successor"])
+    assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    second = tables(warehouse)
+    assert second["articles"] == [
+        ("bridge-funding", "s-bridge-vote"),
+        ("bridge-report", "s-bridge-vote"),
+        ("bridge-vote", "s-bridge-vote"),
+        ("orchestra", "s-orchestra"),
+        ("orchestra-successor", "s-orchestra"),
+    ]
+    assert second["links"] == [
+        ("bridge-funding", "s-bridge-vote", "similar"),
+        ("bridge-report", "s-bridge-vote", "similar"),
+        ("bridge-vote", "s-bridge-vote", "new"),
+        ("orchestra", "s-orchestra", "new"),
+        ("orchestra-successor", "s-orchestra", "similar"),
+    ]
+    assert second["corpus"] == [(5,)]
