@@ -23,6 +23,7 @@ import polars as pl
 import py3langid
 
 from assets.ingest.dates import text_date
+from assets.preview import frame_markdown
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -421,15 +422,11 @@ def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None =
 
 
 def _preview(articles: pl.DataFrame) -> str:
-    lines = ["| file | outlet | date | source | lang | words | start of body |", "|---|---|---|---|---|---|---|"]
-    for row in articles.head(10).iter_rows(named=True):
-        start = (row["body"] or "")[:70].replace("\n", " ").replace("|", "/")
-        lines.append(
-            f"| {row['source_path']} | {row['outlet'] or ''} | {row['published_date'] or ''} "
-            f"| {row['date_source'] or ''} "
-            f"| {row['language'] or ''} | {row['word_count']} | {start} |"
-        )
-    return "\n".join(lines)
+    return frame_markdown(articles.head(10).select(
+        pl.col("source_path").alias("file"), "outlet", pl.col("published_date").alias("date"),
+        pl.col("date_source").alias("source"), pl.col("language").alias("lang"), pl.col("word_count").alias("words"),
+        pl.col("body").str.slice(0, 70).alias("start of body"),
+    ))
 
 
 @dg.asset(group_name="ingest", kinds={"python", "polars"}, pool="warehouse")

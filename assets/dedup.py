@@ -22,6 +22,7 @@ import polars as pl
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
+from assets.preview import frame_markdown
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -350,8 +351,6 @@ def deduplicated_articles(
             "copies": dups.height,
             "groups": groups,
             "earlier_candidates": earlier.height,
-            "by_method": dg.MetadataValue.md(
-                "\n".join(["| method | copies |", "|---|---|"] + [f"| {m} | {n} |" for m, n in by_method.iter_rows()])
-            ),
+            "by_method": dg.MetadataValue.md(frame_markdown(by_method.rename({"len": "copies"}))),
         },
     )

@@ -16,6 +16,7 @@ import polars as pl
 import spacy
 from spacy.language import Language
 
+from assets.preview import frame_markdown
 from pipelines.resources import NlpResource, WarehouseResource
 from warehouse import db
 
@@ -171,8 +172,6 @@ def entity_spans(
             "bodies_skipped": int((runs["status"] == "skipped").sum()),
             "bodies_already_known": len(known),
             "spans": result["spans"].height,
-            "spans_by_label": dg.MetadataValue.md(
-                "\n".join(["| label | spans |", "|---|---|"] + [f"| {l} | {n} |" for l, n in by_label.iter_rows()])
-            ),
+            "spans_by_label": dg.MetadataValue.md(frame_markdown(by_label.rename({"len": "spans"}))),
         },
     )

@@ -26,6 +26,7 @@ import snowballstemmer
 from scipy import sparse
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from assets.preview import frame_markdown
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -555,17 +556,8 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
             "started": new.height - joined,
             "stories": table.height,
             "merged": merges.height,
-            "largest": dg.MetadataValue.md(
-                "\n".join(
-                    ["| story | articles | first | last |", "|---|---|---|---|"]
-                    + [
-                        f"| {t} | {n} | {f} | {l} |"
-                        for t, n, f, l in table.sort("articles", descending=True)
-                        .head(10)
-                        .select("title", "articles", "first_seen", "last_seen")
-                        .iter_rows()
-                    ]
-                )
-            ),
+            "largest": dg.MetadataValue.md(frame_markdown(
+                table.sort("articles", descending=True).head(10).select("title", "articles", "first_seen", "last_seen")
+            )),
         }
     )

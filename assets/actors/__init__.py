@@ -49,6 +49,7 @@ from assets.actors.resolution import (
     signature_frame,
     split_spans,
 )
+from assets.preview import frame_markdown
 from pipelines.resources import AliasResource, NlpResource, WarehouseResource
 from warehouse import db
 
@@ -168,12 +169,10 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         db.insert_frame(conn, "actor_resolutions", resolutions)
         conn.execute(db.read_sql("actors_publish"))
         actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM mentions)").fetchone()
-        top = conn.execute(
-            "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
-        ).fetchall()
-    preview = "\n".join(
-        ["| actor | type | articles | mentions |", "|---|---|---|---|"] + [f"| {n} | {t} | {a} | {m} |" for n, t, a, m in top]
-    )
+        top = db.query_frame(
+            conn, "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
+        )
+    preview = frame_markdown(top)
     context.log.info(
         f"{actor_count} actors, {mention_count} mentions; {len(new)} new and {len(stale)} stale bodies resolved, "
         f"{len(kept - stale)} from the cache, {signatures.height} signatures"

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from assets.ingest.scan import LEDGER_SCHEMA, scan_landing
+from assets.preview import frame_markdown
 from pipelines.resources import LandingResource, WarehouseResource
 from warehouse import db
 
@@ -19,17 +20,15 @@ LEDGER_QUERY = "SELECT source_path, size, mtime_ns, file_hash, articles FROM lan
 
 
 def _preview(records: pl.DataFrame, rejected: pl.DataFrame) -> str:
-    lines = ["| file | # | format | outlet | title | date |", "|---|---|---|---|---|---|"]
-    for row in records.head(10).iter_rows(named=True):
-        title = (row["title"] or (row["text"] or "").strip().split("\n", 1)[0])[:60].replace("|", "/")
-        lines.append(
-            f"| {row['source_path']} | {row['record_index']} | {row['format']} | {row['outlet'] or ''} "
-            f"| {title} | {row['meta_date'] or ''} |"
-        )
+    shown = records.head(10).select(
+        pl.col("source_path").alias("file"), pl.col("record_index").alias("#"), "format", "outlet",
+        pl.coalesce("title", pl.col("text").str.strip_chars().str.split("\n").list.first()).alias("title"),
+        pl.col("meta_date").alias("date"),
+    )
+    text = frame_markdown(shown, max_chars=60)
     if rejected.height:
-        lines += ["", "**Rejected**", "", "| file | reason |", "|---|---|"]
-        lines += [f"| {r['source_path']} | {r['reason']} |" for r in rejected.head(10).iter_rows(named=True)]
-    return "\n".join(lines)
+        text += "\n\n**Rejected**\n\n" + frame_markdown(rejected.head(10).select(pl.col("source_path").alias("file"), "reason"))
+    return text
 
 
 @dg.asset(group_name="ingest", kinds={"python", "duckdb"}, pool="warehouse")
