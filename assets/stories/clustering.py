@@ -1,4 +1,4 @@
-"""Story clustering: every article gets a story_id shared with the articles reporting the same event.
+"""Story assignment: clusters of articles reporting the same event, from their TF-IDF rows.
 
 Articles are compared as TF-IDF vectors over their title and (stemmed) body words plus their
 actors (the resolved actors of `mentions`, so "Clinton" and "Bill Clinton" are one feature),
@@ -14,21 +14,13 @@ so later runs weigh words as earlier ones did.
 """
 
 import heapq
-import math
-import re
-from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date
 
-import dagster as dg
 import numpy as np
 import polars as pl
-import snowballstemmer
 from scipy import sparse
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from assets.preview import frame_markdown
-from pipelines.resources import WarehouseResource
-from warehouse import db
+from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix
 
 # Settings measured on the stories-dev split (benchmarks/bench_dedup_stories.py prints them;
 # the README has the figures). Two articles are compared only when published at most
@@ -40,18 +32,6 @@ WINDOW_DAYS = 60
 LINK_THRESHOLD = 0.07
 # Candidate stories for a new article: its NEIGHBOURS most similar articles.
 NEIGHBOURS = 30
-# Weight of an actor feature relative to a word of the same IDF.
-ACTOR_WEIGHT = 0.5
-# Title words count this many extra times: a headline names the event.
-TITLE_REPEAT = 1
-# Words of the body taken into account (a feature story's later paragraphs wander off).
-BODY_WORDS = 800
-# Features kept per article, the heaviest by TF-IDF.
-TOP_FEATURES = 300
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-# Reporting verbs and titles are in every article; agency credits ("(AP)") in every wire story.
-_STOP = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms", "ap", "afp", "reuters"}
 
 MERGE_SCHEMA = {"merged_story_id": pl.String, "into_story_id": pl.String}
 LINK_SCHEMA = {
@@ -62,82 +42,6 @@ LINK_SCHEMA = {
     "reason": pl.String,
 }
 
-
-_STEMMER = snowballstemmer.stemmer("english")
-STEM = True
-
-
-_STEMS: dict[str, str] = {}
-
-
-def _stem(word: str) -> str:
-    # "bombing", "bombings" and "bombs" are one feature: reports of one event vary the forms.
-    if not STEM:
-        return word
-    stem = _STEMS.get(word)
-    if stem is None:
-        stem = _STEMS[word] = _STEMMER.stemWord(word) if len(_STEMS) < 500_000 else _STEMMER.stemWord(word)
-    return stem
-
-
-def words(text: str | None, limit: int | None = None) -> list[str]:
-    """Lower-cased, stemmed content words of `text` (stop words and numbers left out)."""
-    found = _WORD.findall((text or "").lower())
-    if limit is not None:
-        found = found[:limit]
-    return [_stem(w.replace("’", "'").removesuffix("'s")) for w in found if w not in _STOP and len(w) > 1]
-
-
-def article_terms(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[str, Counter]:
-    """Feature counts per article_id: title and body words, and one `@actor_id` feature per
-    actor mentioned (counted once: being named at all is what links two reports)."""
-    actors: dict[str, set[str]] = {}
-    for aid, actor in mentions.select("article_id", "actor_id").drop_nulls().iter_rows():
-        actors.setdefault(aid, set()).add(actor)
-    out = {}
-    for aid, title, body in articles.select("article_id", "title", "body").iter_rows():
-        c = Counter(words(body, BODY_WORDS))
-        for w in words(title) if TITLE_REPEAT else ():
-            c[w] += TITLE_REPEAT
-        for actor in actors.get(aid, ()):
-            c["@" + actor] = 1
-        out[aid] = c
-    return out
-
-
-def document_frequencies(terms: dict[str, Counter]) -> pl.DataFrame:
-    """term, df: in how many of these articles each feature occurs."""
-    df = Counter()
-    for c in terms.values():
-        df.update(c.keys())
-    return pl.DataFrame({"term": list(df.keys()), "df": list(df.values())}, schema={"term": pl.String, "df": pl.Int64})
-
-
-def tfidf_matrix(ids: list[str], terms: dict[str, Counter], df: dict[str, int], documents: int) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows for `ids` (sublinear tf, smoothed idf), each cut to its
-    TOP_FEATURES heaviest features: the words that carry an article, and fewer to multiply."""
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    log_docs = math.log(documents + 1)
-    for i, aid in enumerate(ids):
-        c = terms.get(aid)
-        if not c:
-            continue
-        feats = list(c)
-        w = np.log(np.fromiter(c.values(), dtype=np.float64, count=len(feats))) + 1.0
-        w *= log_docs - np.log(np.fromiter((df.get(t, 0) + 1 for t in feats), dtype=np.float64, count=len(feats))) + 1.0
-        w *= np.fromiter((ACTOR_WEIGHT if t[0] == "@" else 1.0 for t in feats), dtype=np.float64, count=len(feats))
-        if len(feats) > TOP_FEATURES:
-            top = np.argpartition(-w, TOP_FEATURES)[:TOP_FEATURES]
-            feats, w = [feats[k] for k in top], w[top]
-        rows.extend([i] * len(feats))
-        cols.extend(vocab.setdefault(t, len(vocab)) for t in feats)
-        vals.append(w)
-    data = np.concatenate(vals) if vals else np.zeros(0)
-    m = sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), max(len(vocab), 1)), dtype=np.float64)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
 
 
 def _day(d: date | None) -> int | None:
@@ -444,31 +348,6 @@ def cluster(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     return links
 
 
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr gen sen rep gov col lt sgt capt maj adm rev prof inc co corp ltd no vs"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-def headline(text: str | None, limit: int = 120) -> str | None:
-    """A readable stand-in for a missing title: the text's first sentence, cut at a word
-    boundary to at most `limit` characters."""
-    text = " ".join((text or "").split())
-    if not text:
-        return None
-    first = text
-    for end in re.finditer(r"[.!?](?=\s|$)", text):
-        word = text[: end.start()].rsplit(" ", 1)[-1]
-        # "U.S.", "Gen." or "Mr." do not end a sentence.
-        if "." in word or word.lower().strip("(\"'") in _ABBREVIATIONS or len(word) == 1:
-            continue
-        first = text[: end.end()]
-        break
-    if len(first) <= limit:
-        return first
-    return first[:limit].rsplit(" ", 1)[0] + "…"
-
-
 def story_table(articles: pl.DataFrame) -> pl.DataFrame:
     """The `stories` table from articles (article_id, story_id, title, published_date, outlet,
     dup_group_id, and optionally lead: the start of the body): the title of the story's
@@ -492,72 +371,3 @@ def story_table(articles: pl.DataFrame) -> pl.DataFrame:
     fallback = pl.Series([headline(t) for t in table["lead"].to_list()], dtype=pl.String)
     return table.with_columns(pl.coalesce(pl.col("title"), fallback).alias("title")).drop("lead")
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-@dg.asset(group_name="stories", kinds={"duckdb", "polars"}, pool="warehouse", deps=["actors"])
-def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Gives every new article a story (joining an existing one or starting one) and rebuilds
-    the `stories` table; earlier articles keep their story."""
-    with warehouse.read() as conn:
-        new = db.query_frame(conn, db.read_sql("stories_new_articles"))
-        if new.height:
-            lo, hi = new["published_date"].min(), new["published_date"].max()
-            earlier = db.query_frame(conn, db.read_sql("stories_window_articles"), [lo, hi, WINDOW_DAYS])
-            ids = new["article_id"].to_list() + earlier["article_id"].to_list()
-            conn.register("_story_articles", pl.DataFrame({"article_id": ids}).to_arrow())
-            try:
-                mentions = db.query_frame(
-                    conn, "SELECT DISTINCT article_id, actor_id FROM mentions JOIN _story_articles USING (article_id)"
-                )
-            finally:
-                conn.unregister("_story_articles")
-            stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
-            documents = conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]
-    if new.height == 0:
-        context.log.info("no new articles")
-        return dg.MaterializeResult(metadata={"new_articles": 0})
-
-    texts = pl.concat([new.select("article_id", "title", "body"), earlier.select("article_id", "title", "body")])
-    terms = article_terms(texts, mentions)
-    new_df = document_frequencies({a: terms[a] for a in new["article_id"].to_list()})
-    df_all = (
-        pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
-    )
-    matrix = tfidf_matrix(ids, terms, dict(zip(df_all["term"], df_all["df"])), int(documents) + new.height)
-    now = _now()
-    links, merges = assign_stories(new, earlier, matrix, ids)
-    links = links.with_columns(pl.lit(now).alias("linked_at"))
-    merges = merges.with_columns(pl.lit(now).alias("merged_at"))
-
-    with warehouse.write() as conn, db.transaction(conn):
-        conn.register("_story_links", links.to_arrow())
-        conn.register("_story_df", new_df.to_arrow())
-        conn.register("_story_merges", merges.to_arrow())
-        try:
-            conn.execute(db.read_sql("stories_update"))
-        finally:
-            for name in ("_story_links", "_story_df", "_story_merges"):
-                conn.unregister(name)
-        conn.execute("INSERT INTO story_corpus VALUES (?, ?)", [new.height, now])
-        table = story_table(db.query_frame(conn, db.read_sql("stories_articles")))
-        conn.execute("DELETE FROM stories")
-        db.insert_frame(conn, "stories", table)
-    joined = links.filter(pl.col("reason") != "new").height
-    if merges.height:
-        context.log.info(f"{merges.height} stories merged into others: {merges.rows()}")
-    context.log.info(f"{new.height} new articles: {joined} joined a story, {new.height - joined} started one")
-    return dg.MaterializeResult(
-        metadata={
-            "new_articles": new.height,
-            "joined": joined,
-            "started": new.height - joined,
-            "stories": table.height,
-            "merged": merges.height,
-            "largest": dg.MetadataValue.md(frame_markdown(
-                table.sort("articles", descending=True).head(10).select("title", "articles", "first_seen", "last_seen")
-            )),
-        }
-    )

@@ -1,0 +1,133 @@
+"""Story features: what an article contributes to story matching, kept per article.
+
+Each article becomes counts of stemmed title and body words plus one `@actor_id` feature per
+actor it mentions. The counts are stored (`story_features`) so later runs weigh and compare
+articles without reading or stemming their bodies again; TF-IDF weights come from the running
+document frequencies (`story_term_df`), so later runs weigh words as earlier ones did.
+"""
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import polars as pl
+import snowballstemmer
+from scipy import sparse
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# Weight of an actor feature relative to a word of the same IDF.
+ACTOR_WEIGHT = 0.5
+# Title words count this many extra times: a headline names the event.
+TITLE_REPEAT = 1
+# Words of the body taken into account (a feature story's later paragraphs wander off).
+BODY_WORDS = 800
+# Features kept per article, the heaviest by TF-IDF.
+TOP_FEATURES = 300
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
+# Reporting verbs and titles are in every article; agency credits ("(AP)") in every wire story.
+_STOP = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms", "ap", "afp", "reuters"}
+
+_STEMMER = snowballstemmer.stemmer("english")
+STEM = True
+
+
+_STEMS: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
+    # "bombing", "bombings" and "bombs" are one feature: reports of one event vary the forms.
+    if not STEM:
+        return word
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = _STEMS[word] = _STEMMER.stemWord(word) if len(_STEMS) < 500_000 else _STEMMER.stemWord(word)
+    return stem
+
+
+def words(text: str | None, limit: int | None = None) -> list[str]:
+    """Lower-cased, stemmed content words of `text` (stop words and numbers left out)."""
+    found = _WORD.findall((text or "").lower())
+    if limit is not None:
+        found = found[:limit]
+    return [_stem(w.replace("’", "'").removesuffix("'s")) for w in found if w not in _STOP and len(w) > 1]
+
+
+def article_terms(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[str, Counter]:
+    """Feature counts per article_id: title and body words, and one `@actor_id` feature per
+    actor mentioned (counted once: being named at all is what links two reports)."""
+    actors: dict[str, set[str]] = {}
+    for aid, actor in mentions.select("article_id", "actor_id").drop_nulls().iter_rows():
+        actors.setdefault(aid, set()).add(actor)
+    out = {}
+    for aid, title, body in articles.select("article_id", "title", "body").iter_rows():
+        c = Counter(words(body, BODY_WORDS))
+        for w in words(title) if TITLE_REPEAT else ():
+            c[w] += TITLE_REPEAT
+        for actor in actors.get(aid, ()):
+            c["@" + actor] = 1
+        out[aid] = c
+    return out
+
+
+def document_frequencies(terms: dict[str, Counter]) -> pl.DataFrame:
+    """term, df: in how many of these articles each feature occurs."""
+    df = Counter()
+    for c in terms.values():
+        df.update(c.keys())
+    return pl.DataFrame({"term": list(df.keys()), "df": list(df.values())}, schema={"term": pl.String, "df": pl.Int64})
+
+
+def tfidf_matrix(ids: list[str], terms: dict[str, Counter], df: dict[str, int], documents: int) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows for `ids` (sublinear tf, smoothed idf), each cut to its
+    TOP_FEATURES heaviest features: the words that carry an article, and fewer to multiply."""
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    log_docs = math.log(documents + 1)
+    for i, aid in enumerate(ids):
+        c = terms.get(aid)
+        if not c:
+            continue
+        feats = list(c)
+        w = np.log(np.fromiter(c.values(), dtype=np.float64, count=len(feats))) + 1.0
+        w *= log_docs - np.log(np.fromiter((df.get(t, 0) + 1 for t in feats), dtype=np.float64, count=len(feats))) + 1.0
+        w *= np.fromiter((ACTOR_WEIGHT if t[0] == "@" else 1.0 for t in feats), dtype=np.float64, count=len(feats))
+        if len(feats) > TOP_FEATURES:
+            top = np.argpartition(-w, TOP_FEATURES)[:TOP_FEATURES]
+            feats, w = [feats[k] for k in top], w[top]
+        rows.extend([i] * len(feats))
+        cols.extend(vocab.setdefault(t, len(vocab)) for t in feats)
+        vals.append(w)
+    data = np.concatenate(vals) if vals else np.zeros(0)
+    m = sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), max(len(vocab), 1)), dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr gen sen rep gov col lt sgt capt maj adm rev prof inc co corp ltd no vs"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def headline(text: str | None, limit: int = 120) -> str | None:
+    """A readable stand-in for a missing title: the text's first sentence, cut at a word
+    boundary to at most `limit` characters."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    first = text
+    for end in re.finditer(r"[.!?](?=\s|$)", text):
+        word = text[: end.start()].rsplit(" ", 1)[-1]
+        # "U.S.", "Gen." or "Mr." do not end a sentence.
+        if "." in word or word.lower().strip("(\"'") in _ABBREVIATIONS or len(word) == 1:
+            continue
+        first = text[: end.end()]
+        break
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
