@@ -37,7 +37,7 @@ def timeline_chart(timelines: pl.DataFrame, coverage: pl.DataFrame,
     return frame_markdown(pl.DataFrame(rows), max_chars=200)
 
 
-@dg.asset(group_name="analytics", kinds={"duckdb"}, pool="warehouse", deps=["actors", "stories"])
+@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories"])
 def actor_timelines(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions, articles, unique articles (duplicate
     groups), stories and outlets."""
@@ -48,7 +48,7 @@ def actor_timelines(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     return dg.MaterializeResult(metadata={"rows": rows, "days": days})
 
 
-@dg.asset(group_name="analytics", kinds={"duckdb"}, pool="warehouse", deps=["actors", "stories", "actor_timelines"])
+@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories", "actor_timelines"])
 def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor over all time: mentions, articles, unique articles, stories, outlets,
     first and last day seen. The metadata charts the leading actors' daily coverage."""
@@ -70,7 +70,7 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     )
 
 
-@dg.asset(group_name="analytics", kinds={"duckdb"}, pool="warehouse", deps=["actor_coverage", "actor_timelines", "stories"])
+@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actor_coverage", "actor_timelines", "stories"])
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`: copied beside it
     and renamed into place, so open sessions never block a run and a run never blocks them."""

@@ -14,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Iterable
 
 import dagster as dg
@@ -23,7 +23,9 @@ import polars as pl
 import py3langid
 
 from assets.ingest.dates import text_date
+from assets.ingest.scan import RECORD_SCHEMA, article_id
 from assets.preview import frame_markdown
+from assets.progress import Progress
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -46,6 +48,8 @@ ARTICLE_SCHEMA = {
 }
 # Formats whose text is already the main text extracted from a page.
 EXTRACTED_FORMATS = ("html", "warc")
+# What cleaning reads of a raw record (raw_records holds these columns).
+RAW_SCHEMA = RECORD_SCHEMA
 LINE_STATS_SCHEMA = {"outlet": pl.String, "line_hash": pl.String, "documents": pl.Int64}
 
 # A short line that the same outlet prints in at least this many documents is furniture.
@@ -362,10 +366,6 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def article_id(source_path: str, record_index: int) -> str:
-    return hashlib.sha1(f"{source_path}\x1f{record_index}".encode("utf-8")).hexdigest()[:16]
-
-
 def publication_date(raw_text: str, meta_date: date | None, meta_source: str | None,
                      file_mtime_date: date | None) -> tuple[date | None, str | None]:
     """The publication date and where it came from: metadata, then the text, then the file."""
@@ -429,33 +429,54 @@ def _preview(articles: pl.DataFrame) -> str:
     ))
 
 
-@dg.asset(group_name="ingest", kinds={"python", "polars"}, pool="warehouse")
-def cleaned_articles(
-    context: dg.AssetExecutionContext, raw_articles: dict[str, pl.DataFrame], warehouse: WarehouseResource
-) -> dg.Output:
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dg.asset(group_name="ingest", kinds={"python", "polars", "duckdb"}, deps=["raw_articles"])
+def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Articles with normalised, furniture-free bodies, publication dates, languages and content
-    hashes, ready for entity extraction, deduplication and loading; plus this batch's per-outlet
-    line counts, which the load step adds to `outlet_line_stats`."""
-    records = raw_articles["records"]
-    outlets = sorted({o for o in records["outlet"].to_list() if o})
-    prior = pl.DataFrame(schema=LINE_STATS_SCHEMA)
-    if outlets:
-        with warehouse.read() as conn:
-            prior = db.query_frame(conn, db.read_sql("clean_prior_line_stats"), [outlets])
-    result = clean_records(records, prior.cast(LINE_STATS_SCHEMA))
-    articles = result["articles"]
-    return dg.Output(
-        result,
+    hashes (`article_texts`, the core of the public `articles` view), cleaned from the raw
+    records that have no cleaned version yet, chunk by chunk; each chunk adds its per-outlet
+    line counts to `outlet_line_stats` in the same transaction."""
+    with warehouse.write() as conn, db.transaction(conn):
+        removed = len(conn.execute(db.read_sql("clean_remove_stale")).fetchall())
+        pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
+    size = warehouse.chunk_size
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    progress = Progress(context.log, "clean", len(pending), len(chunks))
+    words = empty = 0
+    date_sources: Counter = Counter()
+    languages: Counter = Counter()
+    first = None
+    for ids in chunks:
+        with warehouse.write() as conn:
+            with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
+                records = db.query_frame(conn, db.read_sql("clean_records")).cast(
+                    {k: v for k, v in RAW_SCHEMA.items()})
+            outlets = db.keys_frame("outlet", [o for o in records["outlet"].to_list() if o])
+            with db.registered(conn, _outlets=outlets):
+                prior = db.query_frame(conn, db.read_sql("clean_prior_line_stats")).cast(LINE_STATS_SCHEMA)
+        result = clean_records(records, prior)
+        articles = result["articles"].with_columns(pl.lit(_now()).alias("ingested_at"))
+        with warehouse.write() as conn, db.transaction(conn):
+            with db.registered(conn, _articles=articles, _line_stats=result["line_stats"]):
+                conn.execute(db.read_sql("clean_write_chunk"))
+        words += int(articles["word_count"].sum() or 0)
+        empty += int((articles["word_count"] == 0).sum())
+        date_sources.update(str(v) for v in articles["date_source"].to_list())
+        languages.update(str(v) for v in articles["language"].to_list())
+        first = articles if first is None else first
+        progress.step(len(ids))
+    context.log.info(f"{len(pending)} articles cleaned, {removed} whose record is gone removed")
+    return dg.MaterializeResult(
         metadata={
-            "articles": articles.height,
-            "words": int(articles["word_count"].sum() or 0),
-            "empty_bodies": int((articles["word_count"] == 0).sum()),
-            "date_sources": dg.MetadataValue.json(
-                {str(k): int(v) for k, v in articles["date_source"].value_counts().iter_rows()}
-            ),
-            "languages": dg.MetadataValue.json(
-                {str(k): int(v) for k, v in articles["language"].value_counts().iter_rows()}
-            ),
-            "preview": dg.MetadataValue.md(_preview(articles)),
+            "articles": len(pending),
+            "removed": removed,
+            "words": words,
+            "empty_bodies": empty,
+            "date_sources": dg.MetadataValue.json(dict(date_sources)),
+            "languages": dg.MetadataValue.json(dict(languages)),
+            "preview": dg.MetadataValue.md(_preview(first) if first is not None else "_nothing new_"),
         },
     )

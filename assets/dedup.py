@@ -23,6 +23,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 from assets.preview import frame_markdown
+from assets.progress import Progress
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -295,21 +296,15 @@ def assign_groups(
 
 def earlier_candidates(conn, new_sigs: pl.DataFrame) -> pl.DataFrame:
     """Stored signatures of earlier articles that could be copies of the new ones: same
-    content hash, a shared LSH bucket or a shared (not boilerplate) shingle sample. Articles
-    of files being re-parsed now are left out: the load step replaces them."""
+    content hash, a shared LSH bucket or a shared (not boilerplate) shingle sample."""
     lookup = pl.concat(
         [
             new_sigs.select(pl.col("lsh_bands").alias("key"), pl.lit("band").alias("kind")).explode("key"),
             new_sigs.select(pl.col("shingle_sample").alias("key"), pl.lit("sample").alias("kind")).explode("key"),
         ]
     ).drop_nulls("key").unique()
-    conn.register("_dedup_keys", lookup.to_arrow())
-    conn.register("_dedup_new", new_sigs.select("article_id", "source_path", "content_hash").to_arrow())
-    try:
+    with db.registered(conn, _dedup_keys=lookup, _dedup_new=new_sigs.select("article_id", "source_path", "content_hash")):
         found = db.query_frame(conn, db.read_sql("dedup_candidates"), [SAMPLE_MAX_ARTICLES, MIN_SHARED_SAMPLES])
-    finally:
-        conn.unregister("_dedup_keys")
-        conn.unregister("_dedup_new")
     if found.height == 0:
         return pl.DataFrame(schema=SIGNATURE_SCHEMA)
     return found.select([pl.col(c).cast(t) for c, t in SIGNATURE_SCHEMA.items()])
@@ -326,31 +321,41 @@ def deduplicate(
     return assign_groups(new_sigs, earlier, order)
 
 
-@dg.asset(group_name="dedup", kinds={"duckdb", "polars"}, pool="warehouse")
-def deduplicated_articles(
-    context: dg.AssetExecutionContext, cleaned_articles: dict[str, pl.DataFrame], warehouse: WarehouseResource
-) -> dg.Output:
-    """Exact and near copies of the new articles (among themselves and among earlier ones)
-    share a dup_group_id; each copy is linked to the article it copies in `duplicates`."""
-    articles = cleaned_articles["articles"]
-    new_sigs = signatures(articles)
-    if articles.height:
-        with warehouse.read() as conn:
+@dg.asset(group_name="dedup", kinds={"duckdb", "polars"}, deps=["cleaned_articles"])
+def deduplicated_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Exact and near copies: every cleaned article not compared yet gets a signature and a
+    dup_group_id (`article_signatures`, shown as `articles.dup_group_id`), shared with its
+    copies among earlier articles and among each other; each copy is linked to the article it
+    copies in `duplicates`. Oldest first, chunk by chunk."""
+    with warehouse.write() as conn, db.transaction(conn):
+        removed = conn.execute(db.read_sql("dedup_remove_stale")).fetchone()[0]
+        pending = db.query_frame(conn, db.read_sql("dedup_pending"))["article_id"].to_list()
+    size = warehouse.chunk_size
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    progress = Progress(context.log, "dedup", len(pending), len(chunks))
+    copies, candidates = [], 0
+    for ids in chunks:
+        with warehouse.write() as conn:
+            with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
+                articles = db.query_frame(conn, db.read_sql("dedup_articles"))
+            new_sigs = signatures(articles)
             earlier = earlier_candidates(conn, new_sigs)
-    else:
-        earlier = pl.DataFrame(schema=SIGNATURE_SCHEMA)
-    result = deduplicate(articles, earlier, new_sigs)
-    dups = result["duplicates"]
-    groups = result["assignments"]["dup_group_id"].n_unique()
-    context.log.info(f"{articles.height} articles, {dups.height} copies, {groups} groups")
+        result = deduplicate(articles, earlier, new_sigs)
+        with warehouse.write() as conn, db.transaction(conn):
+            with db.registered(conn, _signatures=result["signatures"], _duplicates=result["duplicates"]):
+                conn.execute(db.read_sql("dedup_write_chunk"))
+        copies.append(result["duplicates"])
+        candidates += earlier.height
+        progress.step(len(ids))
+    dups = pl.concat(copies) if copies else pl.DataFrame(schema=DUPLICATE_SCHEMA)
+    context.log.info(f"{len(pending)} articles compared, {dups.height} copies; {removed} stale signatures removed")
     by_method = dups.group_by("method").len().sort("method")
-    return dg.Output(
-        result,
+    return dg.MaterializeResult(
         metadata={
-            "articles": articles.height,
+            "articles": len(pending),
             "copies": dups.height,
-            "groups": groups,
-            "earlier_candidates": earlier.height,
+            "stale_removed": removed,
+            "earlier_candidates": candidates,
             "by_method": dg.MetadataValue.md(frame_markdown(by_method.rename({"len": "copies"}))),
         },
     )

@@ -9,7 +9,10 @@ it can be redone from stored spans without running the model again.
 """
 
 import functools
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import dagster as dg
 import polars as pl
@@ -17,6 +20,7 @@ import spacy
 from spacy.language import Language
 
 from assets.preview import frame_markdown
+from assets.progress import Progress
 from pipelines.resources import NlpResource, WarehouseResource
 from warehouse import db
 
@@ -91,39 +95,10 @@ def bodies_to_analyse(articles: pl.DataFrame, known_hashes: set[str]) -> pl.Data
     )
 
 
-def extract_spans(
-    nlp: Language,
-    bodies: pl.DataFrame,
-    batch_size: int = 64,
-    n_process: int = 1,
-) -> dict[str, pl.DataFrame]:
-    """Run the entity recogniser over `bodies` (content_hash, language, body): the spans of the
-    bodies in the pipeline's language, and one run row per body (analysed or skipped)."""
-    label = pipeline_label(nlp)
-    # A body with no detected language is analysed: the cleaner leaves it null only for texts
-    # too short to tell, where a wrong guess costs nothing.
-    speaks = pl.col("language").is_null() | (pl.col("language") == nlp.lang)
-    todo = bodies.filter(speaks)
-    skipped = bodies.filter(~speaks)
-
-    hashes: list[str] = []
-    surfaces: list[str] = []
-    labels: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    docs = nlp.pipe(todo["body"].to_list(), batch_size=batch_size, n_process=n_process)
-    for content_hash, doc in zip(todo["content_hash"].to_list(), docs):
-        for ent in doc.ents:
-            hashes.append(content_hash)
-            surfaces.append(ent.text)
-            labels.append(ent.label_)
-            starts.append(ent.start_char)
-            ends.append(ent.end_char)
-    spans = pl.DataFrame(
-        {"content_hash": hashes, "surface": surfaces, "entity_label": labels, "start_char": starts, "end_char": ends},
-        schema=SPAN_SCHEMA,
-    )
-    runs = pl.concat(
+def run_rows(bodies: pl.DataFrame, todo: pl.DataFrame, label: str) -> pl.DataFrame:
+    """One entity_runs row per body: analysed (in `todo`), else skipped with the reason."""
+    skipped = bodies.join(todo.select("content_hash"), on="content_hash", how="anti")
+    return pl.concat(
         [
             todo.select(
                 "content_hash",
@@ -139,39 +114,106 @@ def extract_spans(
             ),
         ]
     ).cast(RUN_SCHEMA)
-    return {"spans": spans, "runs": runs}
 
 
-@dg.asset(group_name="nlp", kinds={"spacy"}, pool="warehouse")
-def entity_spans(
-    context: dg.AssetExecutionContext,
-    cleaned_articles: dict[str, pl.DataFrame],
-    nlp: NlpResource,
-    warehouse: WarehouseResource,
-) -> dg.Output:
-    """Named-entity spans (spaCy) of every article body not analysed before, with a run row per
-    body: analysed, or skipped with the reason (a language the pipeline does not speak)."""
-    articles = cleaned_articles["articles"]
-    hashes = articles["content_hash"].drop_nulls().unique().to_list()
-    with warehouse.read() as conn:
-        known = db.query_frame(
-            conn, "SELECT content_hash FROM entity_runs WHERE list_contains(?, content_hash)", [hashes]
-        )
-    bodies = bodies_to_analyse(articles, set(known["content_hash"].to_list()))
+def extract_spans(
+    nlp: Language,
+    bodies: pl.DataFrame,
+    batch_size: int = 64,
+    n_process: int = 1,
+) -> dict[str, pl.DataFrame]:
+    """Run the entity recogniser over `bodies` (content_hash, language, body): the spans of the
+    bodies in the pipeline's language, and one run row per body (analysed or skipped)."""
+    return next(stream_spans(nlp, iter([bodies]), batch_size=batch_size, n_process=n_process))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def stream_spans(
+    nlp: Language, chunks: Iterator[pl.DataFrame], batch_size: int = 64, n_process: int = 1
+) -> Iterator[dict[str, pl.DataFrame]]:
+    """`extract_spans` over a stream of chunks of bodies (content_hash, language, body), one
+    result per chunk, through ONE `nlp.pipe`: with several processes the workers and their
+    model stay up for the whole stream instead of starting again for every chunk."""
+    label = pipeline_label(nlp)
+    # A body with no detected language is analysed: the cleaner leaves it null only for texts
+    # too short to tell, where a wrong guess costs nothing.
+    queue: list[tuple[pl.DataFrame, pl.DataFrame]] = []  # (chunk, bodies spaCy analyses)
+
+    def texts() -> Iterator[str]:
+        for chunk in chunks:
+            speaks = pl.col("language").is_null() | (pl.col("language") == nlp.lang)
+            todo = chunk.filter(speaks)
+            queue.append((chunk, todo))
+            yield from todo["body"].fill_null("").to_list()
+
+    def result(chunk: pl.DataFrame, todo: pl.DataFrame, docs: list) -> dict[str, pl.DataFrame]:
+        rows = [(h, e.text, e.label_, e.start_char, e.end_char)
+                for h, doc in zip(todo["content_hash"].to_list(), docs) for e in doc.ents]
+        spans = pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row")
+        return {"spans": spans, "runs": run_rows(chunk, todo, label)}
+
+    docs: list = []
+    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+        docs.append(doc)
+        # Chunks whose bodies all came back (chunks with nothing to analyse included).
+        while queue and len(docs) >= queue[0][1].height:
+            chunk, todo = queue.pop(0)
+            yield result(chunk, todo, docs[: todo.height])
+            docs = docs[todo.height:]
+    while queue:  # trailing chunks with nothing for spaCy
+        chunk, todo = queue.pop(0)
+        yield result(chunk, todo, docs[: todo.height])
+        docs = docs[todo.height:]
+
+
+@dg.asset(group_name="nlp", kinds={"spacy", "duckdb"}, deps=["cleaned_articles"])
+def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Named-entity spans (spaCy) of every distinct article body not analysed before
+    (`entity_spans`), with a row per body in `entity_runs`: analysed, or skipped with the reason
+    (a language the pipeline does not speak). Bodies stream through one `nlp.pipe` on every core
+    (setting MEDIA_MONITOR_NLP_PROCESSES) and commit chunk by chunk."""
+    with warehouse.write() as conn:
+        pending = db.query_frame(conn, db.read_sql("entities_pending"))["content_hash"].to_list()
+    if not pending:
+        context.log.info("no new bodies to analyse")
+        return dg.MaterializeResult(metadata={"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0})
+    size = warehouse.chunk_size
+    batches = [pending[i:i + size] for i in range(0, len(pending), size)]
     pipeline = load_pipeline(nlp.pipeline)
-    result = extract_spans(pipeline, bodies, batch_size=nlp.batch_size, n_process=nlp.n_process)
-    runs = result["runs"]
-    by_label = result["spans"].group_by("entity_label").len().sort("len", descending=True)
-    context.log.info(f"{runs.height} new bodies, {result['spans'].height} spans with {pipeline_label(pipeline)}")
-    return dg.Output(
-        result,
+    processes = nlp.processes(len(pending))
+    context.log.info(f"{len(pending)} new bodies in {len(batches)} chunks, {pipeline_label(pipeline)} "
+                     f"on {processes} process(es)")
+    progress = Progress(context.log, "entities", len(pending), len(batches), unit="bodies")
+
+    def chunks() -> Iterator[pl.DataFrame]:
+        for hashes in batches:
+            with warehouse.write() as conn, db.registered(conn, _hashes=db.keys_frame("content_hash", hashes)):
+                yield db.query_frame(conn, db.read_sql("entities_bodies"))
+
+    analysed = skipped = spans = 0
+    labels: Counter = Counter()
+    for result in stream_spans(pipeline, chunks(), batch_size=nlp.batch_size, n_process=processes):
+        runs = result["runs"].with_columns(pl.lit(_now()).alias("analysed_at"))
+        with warehouse.write() as conn, db.transaction(conn):
+            with db.registered(conn, _runs=runs, _spans=result["spans"]):
+                conn.execute(db.read_sql("entities_write_chunk"))
+        analysed += int((runs["status"] == "analysed").sum())
+        skipped += int((runs["status"] == "skipped").sum())
+        spans += result["spans"].height
+        labels.update(result["spans"]["entity_label"].to_list())
+        progress.step(runs.height)
+    by_label = pl.DataFrame(sorted(labels.items(), key=lambda kv: -kv[1]), schema={"entity_label": pl.String, "spans": pl.Int64}, orient="row")
+    return dg.MaterializeResult(
         metadata={
             "pipeline": pipeline_label(pipeline),
             "components": ", ".join(pipeline.pipe_names),
-            "bodies_analysed": int((runs["status"] == "analysed").sum()),
-            "bodies_skipped": int((runs["status"] == "skipped").sum()),
-            "bodies_already_known": len(known),
-            "spans": result["spans"].height,
-            "spans_by_label": dg.MetadataValue.md(frame_markdown(by_label.rename({"len": "spans"}))),
+            "processes": processes,
+            "bodies_analysed": analysed,
+            "bodies_skipped": skipped,
+            "spans": spans,
+            "spans_by_label": dg.MetadataValue.md(frame_markdown(by_label)),
         },
     )

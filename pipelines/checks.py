@@ -1,4 +1,5 @@
-"""Data-quality checks on the warehouse, run after each load (see README.md, "Checks")."""
+"""Data-quality checks on the warehouse, run after each cleaning step (see README.md, "Checks").
+A failed check of ERROR severity also makes `make run` exit non-zero (pipelines/run.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from warehouse import db
 MIN_DATED_SHARE = 0.9
 
 
-@dg.asset_check(asset="articles", pool="warehouse", description="Every file in the landing folder is in articles or in rejected_files.")
+@dg.asset_check(asset="cleaned_articles", description="Every file in the landing folder is in articles or in rejected_files.")
 def every_landing_file_accounted_for(landing: LandingResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     listing = pl.DataFrame({"source_path": [f.source_path for f in list_landing_files(landing.root)]},
                            schema={"source_path": pl.String})
@@ -27,7 +28,7 @@ def every_landing_file_accounted_for(landing: LandingResource, warehouse: Wareho
     )
 
 
-@dg.asset_check(asset="articles", pool="warehouse", description="No article has an empty body.")
+@dg.asset_check(asset="cleaned_articles", description="No article has an empty body.")
 def articles_have_bodies(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.read() as conn:
         empty = db.query_frame(conn, "SELECT source_path, record_index FROM articles "
@@ -36,7 +37,7 @@ def articles_have_bodies(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         "empty_bodies": empty.height, "examples": dg.MetadataValue.md(frame_markdown(empty.head(10)))})
 
 
-@dg.asset_check(asset="articles", pool="warehouse", description=f"At least {MIN_DATED_SHARE:.0%} of articles have a published date.")
+@dg.asset_check(asset="cleaned_articles", description=f"At least {MIN_DATED_SHARE:.0%} of articles have a published date.")
 def articles_mostly_dated(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.read() as conn:
         total, dated = conn.execute("SELECT count(*), count(published_date) FROM articles").fetchone()

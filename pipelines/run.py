@@ -14,7 +14,23 @@ import sys
 from pipelines.resources import PROJECT_ROOT
 
 
-def summary(warehouse_path) -> str:
+def failed_error_checks(result) -> list[str]:
+    """Names of the asset checks of ERROR severity that failed in the run (WARN ones are only
+    shown in the UI and the summary)."""
+    failed = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity == dg_severity_error():
+            failed.append(evaluation.check_name)
+    return sorted(failed)
+
+
+def dg_severity_error():
+    import dagster as dg
+
+    return dg.AssetCheckSeverity.ERROR
+
+
+def summary(warehouse_path, failed_checks: list[str] | None = None) -> str:
     """A few lines on what the warehouse now holds."""
     from warehouse import db
 
@@ -32,6 +48,8 @@ def summary(warehouse_path) -> str:
         "leading actors (articles, mentions):",
     ]
     lines += [f"  {name} [{kind}]: {n_articles}, {n_mentions}" for name, kind, n_articles, n_mentions in leaders]
+    if failed_checks:
+        lines.append(f"FAILED checks: {', '.join(failed_checks)} (details in the run's log and the UI)")
     return "\n".join(lines)
 
 
@@ -52,14 +70,18 @@ def main(argv: list[str] | None = None) -> int:
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("MEDIA_MONITOR_LOG_LEVEL", "INFO")}}}},
         )
+    failed_checks = failed_error_checks(result)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"run {result.run_id} failed in: {', '.join(failed) or 'unknown step'}", file=sys.stderr)
         return 1
-    print(f"run {result.run_id} succeeded")
-    if args.summary:
-        print(summary(defs.resources["warehouse"].file))
-    return 0
+    if failed_checks:
+        print(f"run {result.run_id} finished, but these checks failed: {', '.join(failed_checks)}", file=sys.stderr)
+    else:
+        print(f"run {result.run_id} succeeded")
+    if args.summary or failed_checks:
+        print(summary(defs.resources["warehouse"].file, failed_checks))
+    return 1 if failed_checks else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import dagster as dg
 
 from assets.ingest.scan import LandingFile, list_landing_files
 from pipelines.jobs import media_pipeline
-from pipelines.resources import LandingResource
+from pipelines.resources import LandingResource, WarehouseResource
+from pipelines.runlock import reap_if_dead
 
 
 def landing_fingerprint(listing: list[LandingFile]) -> str:
@@ -29,7 +30,11 @@ def landing_fingerprint(listing: list[LandingFile]) -> str:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts the pipeline when files are added to, changed in or removed from the landing folder.",
 )
-def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingResource):
+def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingResource, warehouse: WarehouseResource):
+    # A run killed with the machine would otherwise hold the one-run-at-a-time queue forever.
+    cleared = reap_if_dead(warehouse.file, context.instance, context.log)
+    if cleared:
+        context.log.warning(f"run {cleared} had died without finishing; marked failed")
     listing = list_landing_files(landing.root)
     if not listing:
         return dg.SkipReason(f"the landing folder {landing.root} has no files")

@@ -28,9 +28,43 @@ def read_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def schema_statements() -> str:
-    """Every DDL file of `warehouse/sql/schema/`, in file-name order (one file per stage)."""
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "schema").glob("*.sql")))
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """(version, name, file) of every numbered migration, `NNNN_name.sql`, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number, _, name = path.stem.partition("_")
+        found.append((int(number), name, path))
+    return found
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The newest migration applied to this warehouse (0 for an empty file)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    return conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Apply the migrations this warehouse has not had yet (up to `target`), each in its own
+    transaction together with its `schema_version` row, so a crash never leaves half of one.
+    Returns the versions applied."""
+    current = schema_version(conn)
+    applied = []
+    for version, name, path in migrations():
+        if version <= current or (target is not None and version > target):
+            continue
+        with transaction(conn):
+            conn.execute(path.read_text(encoding="utf-8"))
+            conn.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name])
+        applied.append(version)
+    return applied
+
+
+# Warehouses this process has brought up to date: a long-lived process migrates each file once.
+_MIGRATED: set[str] = set()
 
 
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -52,7 +86,10 @@ def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Ite
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
-        conn.execute(schema_statements())
+        key = str(path.resolve())
+        if key not in _MIGRATED or schema_version(conn) == 0:
+            migrate(conn)
+            _MIGRATED.add(key)
         yield conn
         conn.execute("CHECKPOINT")
     finally:
@@ -61,8 +98,9 @@ def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Ite
 
 @contextmanager
 def read_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; creates an empty warehouse first when there is none yet."""
-    if not path.exists():
+    """A read-only connection; creates (or upgrades) the warehouse first when this process has
+    not opened it for writing yet."""
+    if not path.exists() or str(path.resolve()) not in _MIGRATED:
         with write_connection(path, wait_seconds):
             pass
     conn = _open(path, read_only=True, wait_seconds=wait_seconds)
@@ -95,6 +133,24 @@ def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     finally:
         conn.unregister("_frame")
     return frame.height
+
+
+@contextmanager
+def registered(conn: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Polars frames visible to SQL under the given names for the duration of the block: a
+    join on a registered frame instead of `list_contains(?, col)` over long parameter lists."""
+    for name, frame in frames.items():
+        conn.register(name, frame.to_arrow())
+    try:
+        yield conn
+    finally:
+        for name in frames:
+            conn.unregister(name)
+
+
+def keys_frame(column: str, values) -> pl.DataFrame:
+    """A one-column frame of distinct, sorted strings, to register and join on."""
+    return pl.DataFrame({column: sorted(set(values))}, schema={column: pl.String})
 
 
 def query_frame(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:

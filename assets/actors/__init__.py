@@ -84,11 +84,11 @@ def read_bodies(conn, wanted: pl.DataFrame) -> tuple[dict[str, str], dict[str, p
     return bodies, spans
 
 
-@dg.asset(group_name="nlp", kinds={"duckdb"}, pool="warehouse", deps=["articles"])
+@dg.asset(group_name="nlp", kinds={"duckdb"}, deps=["entity_spans", "cleaned_articles"])
 def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, aliases: AliasResource) -> dg.MaterializeResult:
     """Actors (people, organisations, places) and their mentions, resolved from the stored entity
-    spans with the alias table (bodies not seen before resolved, the rest from the cache);
-    replaces both tables in one transaction."""
+    spans with the alias table (bodies not seen before resolved, the rest from the cache); in
+    one transaction, rewrites the mentions of the articles affected and rebuilds `actors`."""
     alias_table = read_aliases(aliases.file)
     pipeline = default_pipeline_name()
     rules, lexicon = alias_rules(alias_table), load_lexicon(pipeline)
@@ -96,10 +96,8 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     fingerprint = cache_fingerprint(alias_table, pipeline)
 
     # What is new: bodies analysed since the last run (all of them when the cache is cleared).
-    with warehouse.read() as conn:
-        # A warehouse made before the cache tables has them from the write at the end.
-        has_cache = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'actor_cache_settings'").fetchone()[0]
-        stored = conn.execute("SELECT fingerprint FROM actor_cache_settings").fetchall() if has_cache else []
+    with warehouse.write() as conn:
+        stored = conn.execute("SELECT fingerprint FROM actor_cache_settings").fetchall()
         analysed = set(db.query_frame(conn, db.read_sql("actors_analysed"))["content_hash"].to_list())
         cached = set()
         if stored == [(fingerprint,)]:
@@ -119,7 +117,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     stale, stale_bodies, stale_spans = set(), {}, {}
     cached_signatures = pl.DataFrame()
     if kept:
-        with warehouse.read() as conn:
+        with warehouse.write() as conn:
             conn.register("corpus_state", state.frame().to_arrow())
             conn.register("kept", hashes(kept).to_arrow())
             stale = set(db.query_frame(conn, db.read_sql("actors_stale"))["content_hash"].to_list())
@@ -165,9 +163,8 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         db.insert_frame(conn, "actor_local_mentions", local)
         db.insert_frame(conn, "actor_local_contributions", pl.concat([new_contributions, stale_contributions]))
         db.insert_frame(conn, "actor_local_reads", reads)
-        conn.execute("DELETE FROM actor_resolutions")
-        db.insert_frame(conn, "actor_resolutions", resolutions)
-        conn.execute(db.read_sql("actors_publish"))
+        with db.registered(conn, _resolutions=resolutions, _resolved_hashes=hashes(firsts)):
+            affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
         actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM mentions)").fetchone()
         top = db.query_frame(
             conn, "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
@@ -175,7 +172,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     preview = frame_markdown(top)
     context.log.info(
         f"{actor_count} actors, {mention_count} mentions; {len(new)} new and {len(stale)} stale bodies resolved, "
-        f"{len(kept - stale)} from the cache, {signatures.height} signatures"
+        f"{len(kept - stale)} from the cache, {signatures.height} signatures; mentions of {affected} articles rewritten"
     )
     return dg.MaterializeResult(
         metadata={
@@ -185,6 +182,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
             "bodies_stale": len(stale),
             "bodies_cached": len(kept - stale),
             "signatures": signatures.height,
+            "articles_rewritten": affected,
             "top_actors": dg.MetadataValue.md(preview),
         }
     )

@@ -179,6 +179,11 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
+def article_id(source_path: str, record_index: int) -> str:
+    """The stable id of the `record_index`-th article of landing file `source_path`."""
+    return hashlib.sha1(f"{source_path}\x1f{record_index}".encode("utf-8")).hexdigest()[:16]
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -257,13 +262,38 @@ def outlet_fallback(record: dict[str, Any], source_path: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
+def pending_files(listing: list[LandingFile], ledger: pl.DataFrame) -> list[LandingFile]:
+    """The files of `listing` whose size or modification time differ from the ledger's (or that
+    it does not list): the only ones a run opens."""
+    known = {path: (size, mtime) for path, size, mtime in ledger.select("source_path", "size", "mtime_ns").iter_rows()}
+    return [item for item in listing if known.get(item.source_path) != (item.size, item.mtime_ns)]
+
+
+def file_chunks(files: list[LandingFile], max_files: int, max_bytes: int) -> list[list[LandingFile]]:
+    """`files` in order, cut into chunks of at most `max_files` files and about `max_bytes`
+    bytes (a file larger than that is a chunk of its own), so a chunk's records fit in memory."""
+    chunks: list[list[LandingFile]] = []
+    current: list[LandingFile] = []
+    size = 0
+    for item in files:
+        if current and (len(current) >= max_files or size + item.size > max_bytes):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item.size
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _mtime_date(mtime_ns: int) -> date:
     return datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc).date()
 
 
-def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None) -> dict[str, Any]:
-    """Frames `records`, `rejected` and `files` for the landing files the ledger does not hold yet,
-    plus counts and notes for the asset's metadata."""
+def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None,
+                 listing: list[LandingFile] | None = None) -> dict[str, Any]:
+    """Frames `records`, `rejected` and `files` for the landing files the ledger does not hold yet
+    (of `listing`, by default the whole folder), plus counts and notes for the asset's metadata."""
     known = {
         row["source_path"]: row
         for row in ledger.select([c for c in ledger.columns if c in (*LEDGER_SCHEMA, "articles")]).iter_rows(named=True)
@@ -273,7 +303,7 @@ def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None) -> dict[str,
     files: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {}
     counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "rejected": 0}
-    for item in list_landing_files(root):
+    for item in list_landing_files(root) if listing is None else listing:
         previous = known.get(item.source_path)
         if previous is not None and previous["size"] == item.size and previous["mtime_ns"] == item.mtime_ns:
             counts["skipped"] += 1

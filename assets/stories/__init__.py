@@ -13,14 +13,19 @@ similar article of the story and the score). Document frequencies are kept in `s
 so later runs weigh words as earlier ones did.
 """
 
+from collections import Counter
 from datetime import datetime, timezone
 
 import dagster as dg
 import polars as pl
 
 from assets.preview import frame_markdown
+from assets.progress import Progress
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
 from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix, words
+
+FEATURE_SCHEMA = {"article_id": pl.String, "content_hash": pl.String,
+                  "terms": pl.List(pl.String), "counts": pl.List(pl.Int32)}
 
 __all__ = ["stories", "assign_stories", "cluster", "story_table", "article_terms", "headline", "words", "WINDOW_DAYS"]
 from pipelines.resources import WarehouseResource
@@ -31,67 +36,118 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-@dg.asset(group_name="stories", kinds={"duckdb", "polars"}, pool="warehouse", deps=["actors"])
-def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Gives every new article a story (joining an existing one or starting one) and rebuilds
-    the `stories` table; earlier articles keep their story."""
-    with warehouse.read() as conn:
-        new = db.query_frame(conn, db.read_sql("stories_new_articles"))
-        if new.height:
-            lo, hi = new["published_date"].min(), new["published_date"].max()
-            earlier = db.query_frame(conn, db.read_sql("stories_window_articles"), [lo, hi, WINDOW_DAYS])
-            ids = new["article_id"].to_list() + earlier["article_id"].to_list()
-            conn.register("_story_articles", pl.DataFrame({"article_id": ids}).to_arrow())
-            try:
-                mentions = db.query_frame(
-                    conn, "SELECT DISTINCT article_id, actor_id FROM mentions JOIN _story_articles USING (article_id)"
-                )
-            finally:
-                conn.unregister("_story_articles")
-            stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
-            documents = conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]
-    if new.height == 0:
-        context.log.info("no new articles")
-        return dg.MaterializeResult(metadata={"new_articles": 0})
-
-    texts = pl.concat([new.select("article_id", "title", "body"), earlier.select("article_id", "title", "body")])
-    terms = article_terms(texts, mentions)
-    new_df = document_frequencies({a: terms[a] for a in new["article_id"].to_list()})
-    df_all = (
-        pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
+def feature_rows(terms: dict[str, Counter], content_hashes: dict[str, str]) -> pl.DataFrame:
+    """story_features rows: per article its feature counts as parallel term and count lists."""
+    ids = list(terms)
+    return pl.DataFrame(
+        {
+            "article_id": ids,
+            "content_hash": [content_hashes.get(a) for a in ids],
+            "terms": [list(terms[a].keys()) for a in ids],
+            "counts": [list(terms[a].values()) for a in ids],
+        },
+        schema=FEATURE_SCHEMA,
     )
-    matrix = tfidf_matrix(ids, terms, dict(zip(df_all["term"], df_all["df"])), int(documents) + new.height)
-    now = _now()
-    links, merges = assign_stories(new, earlier, matrix, ids)
-    links = links.with_columns(pl.lit(now).alias("linked_at"))
-    merges = merges.with_columns(pl.lit(now).alias("merged_at"))
 
+
+def stored_terms(frame: pl.DataFrame) -> dict[str, Counter]:
+    """Feature counts per article from stored story_features rows (article_id, terms, counts)."""
+    return {a: Counter(dict(zip(t or [], c or []))) for a, t, c in frame.select("article_id", "terms", "counts").iter_rows()}
+
+
+def _chunk_terms(conn, ids: list[str]) -> tuple[pl.DataFrame, dict[str, Counter]]:
+    with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
+        articles = db.query_frame(conn, db.read_sql("stories_chunk_articles"))
+        mentions = db.query_frame(conn, db.read_sql("stories_chunk_mentions"))
+    return articles, article_terms(articles, mentions)
+
+
+def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]:
+    """Stories for the articles `ids`: reads their texts and actors and the stored features of
+    the articles they could join, and returns the frames the chunk writes."""
+    new, terms = _chunk_terms(conn, ids)
+    dated = new["published_date"].drop_nulls()
+    lo, hi = (dated.min(), dated.max()) if dated.len() else (None, None)
+    with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
+        earlier = db.query_frame(conn, db.read_sql("stories_window"), [lo, hi, WINDOW_DAYS])
+    stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
+    documents = conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]
+    all_terms = {**stored_terms(earlier), **terms}
+    new_df = document_frequencies(terms)
+    df_all = pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
+    ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
+    matrix = tfidf_matrix(ids_all, all_terms, dict(zip(df_all["term"], df_all["df"])), int(documents) + new.height)
+    links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
+                                   earlier.select("article_id", "published_date", "dup_group_id", "story_id"),
+                                   matrix, ids_all)
+    return {
+        "_story_links": links.with_columns(pl.lit(now).alias("linked_at")),
+        "_story_merges": merges.with_columns(pl.lit(now).alias("merged_at")),
+        "_story_df": new_df,
+        "_story_features": feature_rows(terms, dict(new.select("article_id", "content_hash").iter_rows())),
+        "_story_corpus": pl.DataFrame({"documents": [new.height], "counted_at": [now]}),
+    }
+
+
+def rebuild_stories(conn, story_ids: set[str]) -> int:
+    """Rebuild the `stories` rows of `story_ids` from their articles; returns how many remain."""
+    touched = db.keys_frame("story_id", story_ids)
+    with db.registered(conn, _stories=touched):
+        table = story_table(db.query_frame(conn, db.read_sql("stories_table_rows")))
+        with db.registered(conn, _table=table):
+            conn.execute(db.read_sql("stories_write_table"))
+    return table.height
+
+
+@dg.asset(group_name="stories", kinds={"duckdb", "polars"}, deps=["actors", "deduplicated_articles"])
+def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Gives every article that has its copies and actors resolved but no story yet a story
+    (joining an existing one or starting one), chunk by chunk, oldest first; earlier articles
+    keep their story. Owns `story_links` (shown as `articles.story_id`), `stories` (only the
+    rows of stories that changed are rebuilt), `story_merges` and the per-article features."""
     with warehouse.write() as conn, db.transaction(conn):
-        conn.register("_story_links", links.to_arrow())
-        conn.register("_story_df", new_df.to_arrow())
-        conn.register("_story_merges", merges.to_arrow())
-        try:
-            conn.execute(db.read_sql("stories_update"))
-        finally:
-            for name in ("_story_links", "_story_df", "_story_merges"):
-                conn.unregister(name)
-        conn.execute("INSERT INTO story_corpus VALUES (?, ?)", [new.height, now])
-        table = story_table(db.query_frame(conn, db.read_sql("stories_articles")))
-        conn.execute("DELETE FROM stories")
-        db.insert_frame(conn, "stories", table)
-    joined = links.filter(pl.col("reason") != "new").height
-    if merges.height:
-        context.log.info(f"{merges.height} stories merged into others: {merges.rows()}")
-    context.log.info(f"{new.height} new articles: {joined} joined a story, {new.height - joined} started one")
+        stale = set(conn.execute(db.read_sql("stories_remove_stale")).pl()["story_id"].to_list())
+        if stale:
+            rebuild_stories(conn, stale)
+    with warehouse.write() as conn:
+        unfeatured = db.query_frame(conn, db.read_sql("stories_unfeatured"))["article_id"].to_list()
+        pending = db.query_frame(conn, db.read_sql("stories_pending"))["article_id"].to_list()
+    size = warehouse.chunk_size
+    for start in range(0, len(unfeatured), size):  # once, after an upgrade from a warehouse without features
+        with warehouse.write() as conn, db.transaction(conn):
+            articles, terms = _chunk_terms(conn, unfeatured[start:start + size])
+            features = feature_rows(terms, dict(articles.select("article_id", "content_hash").iter_rows()))
+            db.insert_frame(conn, "story_features", features)
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    progress = Progress(context.log, "stories", len(pending), len(chunks))
+    joined = merged = 0
+    for ids in chunks:
+        now = _now()
+        with warehouse.write() as conn:
+            frames = assign_chunk(conn, ids, now)
+            with db.transaction(conn), db.registered(conn, **frames):
+                conn.execute(db.read_sql("stories_write_chunk"))
+                links, merges = frames["_story_links"], frames["_story_merges"]
+                touched = set(links["story_id"].to_list()) | set(merges["merged_story_id"].to_list())
+                rebuild_stories(conn, touched)
+        joined += links.filter(pl.col("reason") != "new").height
+        merged += merges.height
+        if merges.height:
+            context.log.info(f"{merges.height} stories merged into others: {merges.select('merged_story_id', 'into_story_id').rows()}")
+        progress.step(len(ids))
+    with warehouse.write() as conn:
+        total = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        largest = db.query_frame(conn, "SELECT title, articles, first_seen, last_seen FROM stories "
+                                       "ORDER BY articles DESC, story_id LIMIT 10")
+    context.log.info(f"{len(pending)} new articles: {joined} joined a story, {len(pending) - joined} started one")
     return dg.MaterializeResult(
         metadata={
-            "new_articles": new.height,
+            "new_articles": len(pending),
             "joined": joined,
-            "started": new.height - joined,
-            "stories": table.height,
-            "merged": merges.height,
-            "largest": dg.MetadataValue.md(frame_markdown(
-                table.sort("articles", descending=True).head(10).select("title", "articles", "first_seen", "last_seen")
-            )),
+            "started": len(pending) - joined,
+            "stories": total,
+            "merged": merged,
+            "stale_stories": len(stale),
+            "largest": dg.MetadataValue.md(frame_markdown(largest)),
         }
     )

@@ -1,5 +1,5 @@
--- Every body that has been through the entity recogniser and that articles still hold: the
--- bodies whose mentions the actors step keeps resolved.
+-- Every body that has been through the entity recogniser and that cleaned articles still hold:
+-- the bodies whose mentions the actors step keeps resolved.
 SELECT DISTINCT content_hash
-FROM articles
+FROM article_texts
 WHERE content_hash IN (SELECT content_hash FROM entity_runs WHERE status = 'analysed')

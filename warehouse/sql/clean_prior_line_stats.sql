@@ -1,4 +1,4 @@
--- Running per-outlet line counts for the outlets of this batch (parameter: list of outlets).
-SELECT outlet, line_hash, documents
-FROM outlet_line_stats
-WHERE list_contains(?, outlet)
+-- Running per-outlet line counts for the outlets of this chunk (registered relation _outlets).
+SELECT s.outlet, s.line_hash, s.documents
+FROM outlet_line_stats AS s
+JOIN _outlets USING (outlet)

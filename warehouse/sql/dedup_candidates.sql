@@ -2,12 +2,10 @@
 -- their LSH band keys and shingle samples in _dedup_keys): same content hash, a shared LSH
 -- bucket, or at least $2 shared sampled shingles that are not boilerplate (found in at most
 -- $1 stored articles).
--- Articles of files now being re-parsed are left out: the load step replaces them.
 WITH stored AS (
     SELECT s.*
     FROM article_signatures AS s
     WHERE s.article_id NOT IN (SELECT article_id FROM _dedup_new)
-      AND s.source_path NOT IN (SELECT source_path FROM _dedup_new)
 ),
 band_hits AS (
     SELECT DISTINCT b.article_id
