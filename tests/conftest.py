@@ -34,3 +34,29 @@ def resources(tmp_path, landing) -> dict:
         "nlp": NlpResource(),
         "aliases": AliasResource(),
     }
+
+
+def store_articles(conn, frame, *, resolved: bool = False) -> None:
+    """Store fixture articles as the stages would leave them: the columns of `article_texts`
+    there (content_hash defaults to the article id), a dedup signature row with the frame's
+    dup_group_id (else the article's own), the frame's story_id in story_links, and, with
+    `resolved`, the actors step's ledger row (so the stories step takes them)."""
+    import polars as pl
+
+    from warehouse import db
+
+    if "content_hash" not in frame.columns:
+        frame = frame.with_columns(pl.col("article_id").alias("content_hash"))
+    for column, value in (("source_path", pl.col("article_id")), ("record_index", pl.lit(0, pl.Int32))):
+        if column not in frame.columns:
+            frame = frame.with_columns(value.alias(column))
+    texts_columns = [c for c in conn.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'article_texts'").pl()["column_name"]]
+    db.insert_frame(conn, "article_texts", frame.select([c for c in frame.columns if c in texts_columns]))
+    groups = frame.select("article_id", "source_path", "content_hash",
+                          (pl.col("dup_group_id") if "dup_group_id" in frame.columns else pl.col("article_id")).alias("dup_group_id"))
+    db.insert_frame(conn, "article_signatures", groups)
+    if "story_id" in frame.columns:
+        links = frame.filter(pl.col("story_id").is_not_null()).select("article_id", "story_id", pl.lit("new").alias("reason"))
+        db.insert_frame(conn, "story_links", links)
+    if resolved:
+        db.insert_frame(conn, "actor_articles", frame.select("article_id", "content_hash"))

@@ -21,7 +21,7 @@ from assets.actors.lexicons import load_lexicon
 from assets.actors.names import actor_id_for, clean_span, junk_reason, name_key
 from assets.actors.resolution import resolve
 from pipelines.resources import AliasResource, NlpResource, WarehouseResource
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import store_articles, PROJECT_ROOT
 from warehouse import db
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "actors"
@@ -280,7 +280,7 @@ def stored_warehouse(tmp_path: Path) -> WarehouseResource:
         {"content_hash": ["summit", "followup", "page"], "pipeline": ["test 1"] * 3, "status": ["analysed"] * 3}
     )
     with warehouse.write() as conn:
-        db.insert_frame(conn, "articles", articles)
+        store_articles(conn, articles)
         db.insert_frame(conn, "entity_runs", runs)
         db.insert_frame(conn, "entity_spans", spans)
     return warehouse
@@ -354,7 +354,7 @@ def add_articles(warehouse: WarehouseResource, names: list[str]) -> None:
     ).cast({"record_index": pl.Int32})
     runs = pl.DataFrame({"content_hash": names, "pipeline": ["test 1"] * len(names), "status": ["analysed"] * len(names)})
     with warehouse.write() as conn:
-        db.insert_frame(conn, "articles", articles)
+        store_articles(conn, articles)
         db.insert_frame(conn, "entity_runs", runs)
         db.insert_frame(conn, "entity_spans", spans)
 
@@ -436,7 +436,7 @@ def test_removed_articles_leave_the_cache(tmp_path):
     alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
     materialize_actors(warehouse, alias_file)
     with warehouse.write() as conn:
-        conn.execute("DELETE FROM articles WHERE content_hash = 'page'")
+        conn.execute("DELETE FROM article_texts WHERE content_hash = 'page'")
     after = materialize_actors(warehouse, alias_file)
     assert after["bodies_resolved"] == 0
     assert warehouse_rows(warehouse, "SELECT content_hash FROM actor_local_bodies ORDER BY 1") == [("followup",), ("summit",)]

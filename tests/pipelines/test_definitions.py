@@ -16,20 +16,34 @@ def test_definitions_load_and_resolve():
     job = defs.resolve_job_def("media_pipeline")
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {
-        "raw_articles", "cleaned_articles", "entity_spans", "deduplicated_articles", "articles",
+        "raw_articles", "cleaned_articles", "entity_spans", "deduplicated_articles",
         "actors", "stories", "actor_timelines", "actor_coverage", "analyst_snapshot",
     }
-    assert {node.name for node in job.nodes} >= {"articles", "actor_coverage"}
+    assert {node.name for node in job.nodes} >= {"cleaned_articles", "actor_coverage"}
     assert defs.resolve_sensor_def("landing_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {"every_landing_file_accounted_for", "articles_have_bodies", "articles_mostly_dated"}
 
 
-def test_every_warehouse_step_is_in_the_warehouse_pool():
-    graph = definitions.defs.resolve_asset_graph()
+def test_runs_execute_in_one_process_and_hold_no_pool_slot():
+    """A run's steps share one process (no per-step start-up) and no op-level pool: a killed
+    run's pool slot would block every later run (the run lock and the run queue serialise
+    runs instead)."""
+    defs = definitions.defs
+    assert defs.resolve_job_def("media_pipeline").executor_def is dg.in_process_executor
+    graph = defs.resolve_asset_graph()
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).pools == {"warehouse"}, key
+        assert not graph.get(key).pools, key
+
+
+def test_the_instance_runs_one_pipeline_run_at_a_time():
+    import yaml
+
+    config = yaml.safe_load((PROJECT_ROOT / ".dagster_home" / "dagster.yaml").read_text())
+    assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
+    assert "pools" not in config["concurrency"]
+    assert config["run_monitoring"]["enabled"] is True
 
 
 def test_dagster_cli_validates_the_workspace(tmp_path):

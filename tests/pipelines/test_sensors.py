@@ -4,13 +4,15 @@ import os
 
 import dagster as dg
 
-from pipelines.resources import LandingResource
+from pipelines.resources import LandingResource, WarehouseResource
 from pipelines.sensors import landing_sensor
 
 
-def evaluate(landing, cursor=None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"landing": LandingResource(path=str(landing))})
-    return landing_sensor.evaluate_tick(context)
+def evaluate(landing, cursor=None, instance=None):
+    with dg.build_sensor_context(cursor=cursor, instance=instance, resources={
+            "landing": LandingResource(path=str(landing)),
+            "warehouse": WarehouseResource(path=str(landing.parent / "w.duckdb"))}) as context:
+        return landing_sensor.evaluate_tick(context)
 
 
 def test_empty_folder_requests_nothing(landing):

@@ -45,7 +45,7 @@ def test_webserver_serves_the_asset_graph(tmp_path):
             except (OSError, KeyError, TypeError):
                 time.sleep(1)
         assert keys is not None, "the webserver did not answer"
-        assert {"raw_articles", "articles", "actors", "actor_coverage", "analyst_snapshot"} <= keys
+        assert {"raw_articles", "cleaned_articles", "actors", "actor_coverage", "analyst_snapshot"} <= keys
     finally:
         server.terminate()
         server.wait(timeout=30)
