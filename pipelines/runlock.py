@@ -117,6 +117,7 @@ class RunLock:
 
 
 def reap_if_dead(warehouse_file: Path, instance: Any, log: Any = None) -> str | None:
+    # `instance` may be a callable returning it: it is only needed when a dead run is found.
     """Without waiting: when no run holds the lock but the file names one, that run died; mark
     it failed. Used by the sensor, so a crashed run never blocks the run queue until the next
     run happens to start. Returns the id of the run cleared, if any."""
@@ -132,7 +133,7 @@ def reap_if_dead(warehouse_file: Path, instance: Any, log: Any = None) -> str | 
             holder = read_holder(handle)
             if holder is None:
                 return None
-            cleared = clear_dead_run(instance, holder.run_id, log)
+            cleared = clear_dead_run(instance() if callable(instance) else instance, holder.run_id, log)
             _write_holder(handle, None)
             return holder.run_id if cleared else None
         finally:

@@ -1,6 +1,7 @@
 """The landing sensor: one run request per change of the landing folder, none otherwise."""
 
 import os
+import uuid
 
 import dagster as dg
 
@@ -40,3 +41,28 @@ def test_new_changed_and_unchanged_files(landing):
     os.utime(landing / "b.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     touched = evaluate(landing, cursor=added.cursor)
     assert len(touched.run_requests) == 1 and touched.cursor not in {first.cursor, added.cursor}
+
+
+def test_a_run_that_died_holding_the_lock_is_marked_failed(landing):
+    """kill -9 of a run leaves it STARTED in the instance, which would hold the one-run queue
+    forever; the sensor's next tick finds its lock released by the system and fails it."""
+    from pipelines.runlock import RunLock, lock_path_for
+
+    (landing / "a.txt").write_text("date 2025-11-04\nXi met Mishustin in Beijing.\n")
+    with dg.instance_for_test() as instance:
+        dead = str(uuid.uuid4())
+        run = instance.create_run_for_job(dg.GraphDefinition(name="g").to_job(), run_id=dead)
+        instance.handle_run_event(run.run_id, dg.DagsterEvent(
+            event_type_value="PIPELINE_START", job_name=run.job_name, message="started"))
+        assert instance.get_run_by_id(dead).status == dg.DagsterRunStatus.STARTED
+        # what a killed run leaves: the lock file naming it, no process holding the lock
+        lock = RunLock(landing.parent / "w.duckdb")
+        lock.acquire(dead)
+        lock.handle.close()  # the process "dies": the system drops its flock, the name stays
+        assert dead in lock_path_for(landing.parent / "w.duckdb").read_text()
+
+        result = evaluate(landing, instance=instance)
+        assert len(result.run_requests) == 1
+        assert instance.get_run_by_id(dead).status == dg.DagsterRunStatus.FAILURE
+        # cleared once: the next tick finds nothing to clear
+        assert lock_path_for(landing.parent / "w.duckdb").read_text() == ""

@@ -2,3 +2,4 @@
 SELECT DISTINCT m.article_id, m.actor_id
 FROM mentions AS m
 JOIN _ids USING (article_id)
+ORDER BY m.article_id, m.actor_id

@@ -13,3 +13,4 @@ WHERE f.article_id NOT IN (SELECT article_id FROM _ids)
         OR t.published_date BETWEEN CAST($1 AS DATE) - CAST($3 AS INTEGER) AND CAST($2 AS DATE) + CAST($3 AS INTEGER)
         OR s.dup_group_id IN (SELECT s2.dup_group_id FROM article_signatures AS s2 JOIN _ids USING (article_id))
       )
+ORDER BY t.published_date NULLS LAST, f.article_id

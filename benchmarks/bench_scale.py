@@ -1,0 +1,78 @@
+"""The pipeline's own cost at scale, through `make run`'s entry point (`python -m pipelines.run`):
+a full load of N generated articles, a run after 1% new files, and a run with nothing new; peak
+resident memory of each run (from the kernel's accounting of the child process), wall time, and
+time per article. Uses ../shared/eval/make_scale_corpus.py (skipped when absent) and its
+rule-based entity pipeline, so that the pipeline's cost is measured, not the model's.
+
+    .venv/bin/python -m benchmarks.bench_scale --articles 10000 [--articles 100000 ...] [--work /tmp/scale]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAKER = ROOT.parent / "shared" / "eval" / "make_scale_corpus.py"
+
+
+def run(landing: Path, warehouse: Path, home: Path, pipeline: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one `python -m pipelines.run` in a child process."""
+    env = dict(os.environ, MEDIA_MONITOR_LANDING=str(landing), MEDIA_MONITOR_WAREHOUSE=str(warehouse),
+               DAGSTER_HOME=str(home), MEDIA_MONITOR_SPACY_PIPELINE=str(pipeline), MEDIA_MONITOR_LOG_LEVEL="WARNING")
+    home.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "pipelines.run"], env)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"run failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, action="append", required=True)
+    parser.add_argument("--work", default="/tmp/media-monitor-scale")
+    args = parser.parse_args()
+    if not MAKER.exists():
+        print(f"no scale corpus maker at {MAKER}: skipped")
+        return
+    work = Path(args.work)
+    print("articles | full load s | s/1k articles | peak RSS MiB | +1% new s | nothing new s | 1% beyond nothing-new / full")
+    for n in args.articles:
+        base = work / f"n{n}"
+        shutil.rmtree(base, ignore_errors=True)
+        corpus, pipeline, landing = base / "corpus", base / "ruler", base / "landing"
+        extra = max(1, n // 100)
+        subprocess.run([sys.executable, str(MAKER), str(corpus), str(n + extra), str(pipeline)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        files = sorted(p for p in corpus.rglob("*") if p.is_file())
+        for path in files[:n]:
+            target = landing / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        warehouse, home = base / "warehouse.duckdb", base / "dagster_home"
+        full, rss = run(landing, warehouse, home, pipeline)
+        for path in files[n:]:
+            target = landing / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        more, rss_more = run(landing, warehouse, home, pipeline)
+        nothing, _ = run(landing, warehouse, home, pipeline)
+        print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
+              f"{(more - nothing) / full:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
