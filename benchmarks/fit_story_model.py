@@ -28,7 +28,7 @@ from assets.stories.clustering import PairScorer, cluster
 from assets.stories.features import article_terms, document_frequencies, tfidf_matrix
 
 FEATURES = ("body", "title", "actors", "days")
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.5)
 
 
 def load(warehouse: str, gold_path: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
@@ -108,8 +108,11 @@ def main() -> None:
     parser.add_argument("gold")
     parser.add_argument("--model", help="coefficients as JSON: measure these instead of fitting")
     parser.add_argument("--halves", action="store_true")
+    parser.add_argument("--also", nargs=2, action="append", default=[], metavar=("WAREHOUSE", "GOLD"),
+                        help="another development set whose pairs join the fit (measured too)")
     args = parser.parse_args()
     articles, mentions, _ = load(args.warehouse, args.gold)
+    others = [load(w, g)[:2] for w, g in args.also]
     if args.halves:
         for train, test in ((0, 1), (1, 0)):
             a_train = articles.filter(pl.col("story").map_elements(half_of, return_dtype=pl.Int64) == train)
@@ -119,10 +122,14 @@ def main() -> None:
             for t in THRESHOLDS:
                 print(f"  threshold {t}: train {scores(a_train, mentions, model, t)} test {scores(a_test, mentions, model, t)}")
         return
-    model = json.loads(args.model) if args.model else fit(*pair_data(articles, mentions))
+    if args.model:
+        model = json.loads(args.model)
+    else:
+        parts = [pair_data(a, m) for a, m in [(articles, mentions), *others]]
+        model = fit(np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts]))
     print("model", json.dumps(model))
     for t in THRESHOLDS:
-        print(f"threshold {t}: {scores(articles, mentions, model, t)}")
+        print(f"threshold {t}: {scores(articles, mentions, model, t)}", *[scores(a, m, model, t) for a, m in others])
 
 
 if __name__ == "__main__":
