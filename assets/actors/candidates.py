@@ -11,7 +11,7 @@ import polars as pl
 
 from assets.actors.aliases import AliasRules
 from assets.actors.lexicons import Gazetteer
-from assets.actors.names import Cleaned, clean_span, is_all_caps, name_key
+from assets.actors.names import PARTICLE_RUN, Cleaned, clean_span, is_all_caps, name_key
 
 
 # spaCy labels that name actors, and the actor type each stands for.
@@ -62,6 +62,9 @@ class Mention:
     # of the last of them in the corpus order.
     count: int = 1
     last: str = ""
+    # A bare surname that several full names of the corpus share: their names (see
+    # `actors.ambiguous`).
+    ambiguous: tuple[str, ...] = ()
 
 
 def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: AliasRules, gaz: Gazetteer) -> list[Mention]:
@@ -87,6 +90,17 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
                 piece_label = "GPE"
             else:
                 piece_label = label
+            s, e = extend_over_particles(body, piece.start, piece.end)
+            if (s, e) != (piece.start, piece.end):
+                if any(a <= s and e <= b for a, b in taken[content_hash]):
+                    continue  # the rest of a name already taken whole ("Leyen" of "Ursula von der Leyen")
+                # A name built around a particle is a person's, unless the gazetteer knows it
+                # as a place ("Rio de Janeiro") or the model called it an organisation.
+                if piece_label in ("GPE", "LOC", "FAC") and not gaz.place(name_key(body[s:e])):
+                    piece_label = "PERSON"
+                piece = Cleaned(body[s:e], s, e, piece.crossed_line)
+            elif any(a <= piece.start and piece.end <= b and (a, b) != (piece.start, piece.end) for a, b in taken[content_hash]):
+                continue
             for m in _split_place_compound(content_hash, piece, piece_label, gaz, rules):
                 mentions.append(m)
                 taken[content_hash].append((m.start, m.end))
@@ -130,6 +144,24 @@ CAPITALISED_RUN = re.compile(
 
 
 INITIAL_NAME = re.compile(r"^(?:[A-Z]\. ?)+[A-Z][a-z]")
+
+
+_NAME_WORD = r"[A-Z][\w'\u2019-]*[a-z][\w'\u2019-]*"
+_PARTICLE_AFTER = re.compile(rf"(?:\s+(?:{PARTICLE_RUN}))+{_NAME_WORD}")
+_PARTICLE_BEFORE = re.compile(rf"{_NAME_WORD}\s+(?:{PARTICLE_RUN})+$")
+
+
+def extend_over_particles(body: str, start: int, end: int) -> tuple[int, int]:
+    """A name cut at a particle ("Ursula" or "Leyen" of "Ursula von der Leyen", "Saud" of
+    "Saud al-Faisal") taken whole: the recogniser often stops at the lower-case word."""
+    after = _PARTICLE_AFTER.match(body, end)
+    if after and after.end() - end < 40:
+        end = after.end()
+    if start and body[start - 1] in " -":
+        before = _PARTICLE_BEFORE.search(body, max(0, start - 50), start if body[start - 1] == " " else start)
+        if before and "\n" not in before.group():
+            start = before.start()
+    return start, end
 
 
 def in_compound_adjective(body: str, start: int, end: int) -> bool:

@@ -207,3 +207,37 @@ def on_title_case_line(body: str, start: int) -> bool:
     line = line_at(body, start)
     words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", line) if len(w) > 3]
     return len(words) >= 2 and all(w[0].isupper() for w in words) and not re.search(r"\d", line) and line.count(",") < 2
+
+
+# Small words inside people's names ("Ursula von der Leyen", "Osama bin Laden", "Leonardo da
+# Vinci", "Saud al-Faisal"): part of the surname, written in lower case mid-name and
+# capitalised at the start of a sentence ("Von der Leyen said").
+PARTICLES = frozenset(
+    "von van de der den du des da di del della dos das le la ter ten zu bin ibn bint abu al el".split()
+)
+PARTICLE_RUN = r"(?:(?:von|van|de|der|den|du|des|da|di|del|della|dos|das|le|la|ter|ten|zu|bin|ibn|bint|abu)\s+)+(?:(?:al|el)-)?|(?:al|el)-"
+
+# Regnal and papal numbers after a name ("John Paul II", "Louis XIV"). Single letters (I, V,
+# X) are left out: they are initials far more often than numbers in news copy.
+REGNAL = re.compile(r" (?:ii|iii|iv|vi|vii|viii|ix|xi|xii|xiii|xiv|xv|xvi|xvii|xviii)$")
+
+
+def core_words(key: str) -> list[str]:
+    """The words of a name key that are not particles ("ursula von der leyen" -> ursula, leyen)."""
+    return [w for w in key.split() if w not in PARTICLES]
+
+
+def surname_of(key: str) -> str:
+    """The surname of a person's name key: from its first particle on, when it has one after
+    the given name ("ursula von der leyen" -> "von der leyen"), else the last word."""
+    words = key.split()
+    for i in range(1, len(words) - 1):
+        if words[i] in PARTICLES:
+            return " ".join(words[i:])
+    return words[-1] if words else ""
+
+
+def regnal_base(key: str) -> str | None:
+    """The name without its regnal number ("john paul ii" -> "john paul"), None without one."""
+    match = REGNAL.search(key)
+    return key[: match.start()] if match and match.start() > 0 else None

@@ -26,9 +26,14 @@ import polars as pl
 from assets.actors.aliases import AliasRules, alias_rules
 from assets.actors.candidates import ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
+from assets.actors.provenance import agency_named, credit_spans, in_credit
 from assets.actors.names import (
     GLUED,
+    PARTICLES,
     actor_id_for,
+    core_words,
+    regnal_base,
+    surname_of,
     is_all_caps,
     junk_reason,
     name_key,
@@ -100,7 +105,30 @@ CONTRIBUTION_SCHEMA = {
 }
 DEPENDENCY_SCHEMA = {"content_hash": pl.String, "kind": pl.String, "key": pl.String, "value": pl.String}
 
-RESOLUTION_SCHEMA = {"signature": pl.String, "actor_id": pl.String, "name": pl.String, "actor_type": pl.String}
+RESOLUTION_SCHEMA = {
+    "signature": pl.String, "actor_id": pl.String, "name": pl.String, "actor_type": pl.String,
+    "ambiguous": pl.List(pl.String),
+}
+
+# The last word of an institution's name: "Port of Rotterdam Authority" is an organisation
+# whatever label the model gave it, unless the gazetteer knows the whole name as a place.
+INSTITUTION_HEADS = {
+    "authority", "authorities", "agency", "commission", "committee", "council", "ministry",
+    "department", "association", "federation", "corporation", "company", "bank", "university",
+    "institute", "board", "office", "party", "court", "fund", "parliament", "assembly", "senate",
+    "tribunal", "bureau", "directorate", "secretariat", "alliance", "organisation", "organization",
+}
+
+# Nouns of made things: a name right before one of them names the product, not a person or a
+# place ("Patriot missiles", "a Tomahawk cruise missile", "Leopard tanks").
+ARTEFACT_NOUN = re.compile(
+    r"[ -](?:(?:air[- ]defen[cs]e|anti-aircraft|anti-tank|surface-to-air|cruise|ballistic|guided|attack|fighter|"
+    r"assault|main battle)[ -])?(?:missiles?|rockets?|interceptors?|launchers?|batter(?:y|ies)|jets?|fighters?|"
+    r"bombers?|drones?|tanks?|helicopters?|aircraft|warplanes?|rifles?|howitzers?|frigates?|submarines?|"
+    r"warships?|destroyers?|warheads?|vaccines?|smartphones?|handsets?)\b"
+)
+
+ROYAL_TITLES = {"pope", "king", "queen", "emperor", "empress", "prince", "princess", "tsar", "czar", "sultan", "saint", "st"}
 
 
 @dataclass
@@ -153,6 +181,7 @@ def resolve(
             pl.col("name_right").first().alias("name"),
             pl.col("actor_type_right").first().alias("actor_type"),
             pl.col("surface").unique().sort().alias("aliases"),
+            pl.col("ambiguous").first(),
         )
         .sort("actor_id")
     )
@@ -168,7 +197,16 @@ def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: 
     depends on the body alone."""
     if spans is None:
         spans = pl.DataFrame(schema={"content_hash": pl.String, "surface": pl.String, "entity_label": pl.String, "start_char": pl.Int32, "end_char": pl.Int32})
-    mentions = candidate_mentions(spans, {content_hash: body}, rules, gaz)
+    # Agency credits, bylines and photo credits say who delivered the text: provenance, not
+    # mentions (assets/actors/provenance.py).
+    # The agency's own name in its copy ("told The Associated Press", "an AP reporter saw") is
+    # the newsroom speaking of itself, not someone in the news: also provenance.
+    credits = credit_spans(body)
+    credited = next((agency for _, _, agency in credits if agency), None)
+    mentions = [
+        m for m in candidate_mentions(spans, {content_hash: body}, rules, gaz)
+        if not in_credit(credits, m.start, m.end) and not (credited and agency_named(m.surface) == credited)
+    ]
     for i, m in enumerate(mentions):
         m.phase, m.ordinal = (0 if m.source == "ner" else 1), i
 
@@ -195,6 +233,11 @@ def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: 
                 continue
             m.key, m.name = key, m.surface
         kept.append(m)
+    # A name that modifies a noun of made things in this text is a product's ("Patriot
+    # missiles"): none of its mentions here is a person or place, unless the model called that
+    # very mention an organisation (a maker: "Boeing jets").
+    products = {m.key for m in kept if not m.fixed and m.label != "ORG" and ARTEFACT_NOUN.match(body, m.end)}
+    kept = [m for m in kept if m.fixed or m.key not in products]
     lines = _Lines(body)
     for m in kept:
         # A line all in capitals holds no lower-case letter, so the surface has none either.
@@ -313,7 +356,8 @@ def second_pass(
     if any(is_all_caps(line) for line in body.split("\n")):
         read.update(("known", key, state.known.get(key, "")) for key in capitals_keys(body))
         lines = _Lines(body)
-        added = capitals_mentions({content_hash: body}, kept, state.known)
+        credits = credit_spans(body)
+        added = [m for m in capitals_mentions({content_hash: body}, kept, state.known) if not in_credit(credits, m.start, m.end)]
         for i, m in enumerate(added):
             m.key = name_key(m.surface)
             m.name = m.surface
@@ -328,7 +372,7 @@ def second_pass(
     # Acronyms as the text defines them, else as the one definition the corpus has.
     own = acronym_definitions(body)
     read.update(("acronym", m.key, state.acronyms.get(m.key, "")) for m in group if not m.fixed and m.key not in own)
-    _resolve_within_body(body, group, {**state.acronyms, **own})
+    _resolve_within_body(body, group, {**state.acronyms, **own}, gaz)
     return group, read
 
 
@@ -403,7 +447,7 @@ def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazette
     rows = []
     for m in kept:
         name = display[(m.key, m.actor_type)]
-        rows.append((m.content_hash, actor_id_for(name, m.actor_type), name, m.actor_type))
+        rows.append((m.content_hash, actor_id_for(name, m.actor_type), name, m.actor_type, list(m.ambiguous) or None))
     return pl.DataFrame(rows, schema=RESOLUTION_SCHEMA, orient="row")
 
 
@@ -424,7 +468,7 @@ def acronym_definitions(body: str) -> dict[str, str]:
     return acronyms
 
 
-def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, str]) -> None:
+def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, str], gaz: Gazetteer | None = None) -> None:
     for m in group:
         if not m.fixed and m.key in acronyms:
             m.name = acronyms[m.key]
@@ -440,7 +484,9 @@ def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, st
         if m.fixed or m.key in full_names:
             continue
         words = m.key.split()
-        if len(words) > 2 or m.actor_type == "place":
+        # Particles do not count: "Von der Leyen" is a surname of one word and a short form of
+        # "Ursula von der Leyen".
+        if len(core_words(m.key)) > 2 or not core_words(m.key) or m.actor_type == "place":
             continue
         candidates = [k for k in full_names if _is_part_of(words, k.split())]
         if not candidates:
@@ -449,11 +495,36 @@ def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, st
         m.key, m.name = best, names_by_key[best]
         m.person_hint = True
 
+    # Institutions: a bare head noun ("the Commission") is the one institution of the text
+    # whose name qualifies it by a place or people ("European Commission", "Iraqi
+    # Parliament"); with two such, or an unqualified one ("White House" and "House"), it stays.
+    qualified: dict[str, set[str]] = defaultdict(set)
+    for m in group:
+        words = m.key.split()
+        if m.label == "ORG" and not m.fixed and len(words) == 2 and _place_qualifier(m.name.split()[0], gaz):
+            qualified[words[-1]].add(m.key)
+    names_by_key = {m.key: m.name for m in group}
+    for m in group:
+        if m.fixed or m.label not in ("ORG", "GPE", "LOC", "FAC") or " " in m.key:
+            continue
+        heads = qualified.get(m.key, set())
+        if len(heads) == 1:
+            m.key = next(iter(heads))
+            m.name = names_by_key[m.key]
+
     # Capitalisation: an all-capital form takes the mixed-case form used elsewhere in the text.
     mixed = {m.key: m.name for m in group if not is_all_caps(m.name)}
     for m in group:
         if is_all_caps(m.name) and m.key in mixed:
             m.name = mixed[m.key]
+
+
+def _place_qualifier(word: str, gaz: Gazetteer | None) -> bool:
+    """A word naming a place or its people ("European", "Iraqi", "French", "Texas")."""
+    if not word[:1].isupper() or is_all_caps(word):
+        return False
+    key = name_key(word)
+    return bool(re.search(r"(?:an|ese|ish|i|ic|ch)$", key)) or (gaz is not None and gaz.strong_place(key) is not None)
 
 
 def _is_part_of(words: list[str], full: list[str]) -> bool:
@@ -500,6 +571,8 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
             types[key] = "place"
         elif gaz.place(key) and vote["place"] > 0 and vote["place"] >= vote["person"]:
             types[key] = "place"
+        elif len(words) >= 2 and words[-1] in INSTITUTION_HEADS:
+            types[key] = "organization"
         elif (
             vote["person"] < vote["organization"]
             and 2 <= len(words) <= 3
@@ -521,27 +594,71 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
     full_by_part: dict[str, list[str]] = defaultdict(list)
     for key in person_keys:
         words = key.split()
-        if 2 <= len(words) <= 4 and key in written_in_mixed_case:
+        if 2 <= len(core_words(key)) <= 4 and len(words) <= 6 and key in written_in_mixed_case:
             full_by_part[words[-1]].append(key)
             full_by_part[words[0]].append(key)
+            if " " in surname_of(key):  # "von der leyen" of "ursula von der leyen"
+                full_by_part[surname_of(key)].append(key)
+    # Lone surnames: one-word person names, and particle surnames whatever label the model
+    # gave them ("Von der Leyen" at the start of a sentence looks like an organisation).
+    lone = {k: c for k, c in person_keys.items() if len(k.split()) == 1}
+    key_counts = Counter()
+    for m in mentions:
+        key_counts[m.key] += m.count
+    for key in full_by_part:
+        if " " in key and key.split()[0] in PARTICLES and key in key_counts:
+            lone[key] = key_counts[key]
     surname_map: dict[str, str] = {}
-    for key, count in person_keys.items():
-        if len(key.split()) != 1 or key not in full_by_part:
+    ambiguous: dict[str, list[str]] = {}
+    for key in lone:
+        if key not in full_by_part:
             continue
         candidates = Counter({k: person_keys[k] for k in set(full_by_part[key])})
         best, best_count = candidates.most_common(1)[0]
         if best_count >= 0.75 * sum(candidates.values()):
             surname_map[key] = best
+        else:
+            # Several people share the name and none is clearly meant: kept apart, flagged.
+            ambiguous[key] = [k for k, _ in sorted(candidates.items(), key=lambda kc: (-kc[1], kc[0]))]
+    # Regnal numbers: "John Paul" (or "Pope John Paul") is the one "John Paul II" the corpus
+    # knows, and "Pope John Paul II" the same person as "John Paul II".
+    regnal: dict[str, set[str]] = defaultdict(set)
+    for key in key_counts:
+        base = regnal_base(key)
+        if base is None:
+            continue
+        bare = _without_royal_title(key)
+        for form in {base, _without_royal_title(base), key}:
+            regnal[form].add(bare)
+    for form, bares in regnal.items():
+        if len(bares) == 1 and form not in surname_map:
+            target = next(iter(bares))
+            target = target if target in key_counts else max(
+                (k for k in key_counts if _without_royal_title(k) == target), key=lambda k: key_counts[k]
+            )
+            if form != target:
+                surname_map[form] = target
     # The spelling of the last mention in the corpus order.
     names_by_key = {m.key: m.name for m in sorted(mentions, key=lambda m: m.last) if not is_all_caps(m.name)}
     for m in mentions:
+        if not m.fixed and m.key in ambiguous:
+            m.ambiguous = tuple(names_by_key.get(k, k) for k in ambiguous[m.key])
+            if m.key.split()[0] in PARTICLES:
+                m.actor_type = "person"
         if not m.fixed and m.key in surname_map:
             m.key = surname_map[m.key]
             m.name = names_by_key.get(m.key, m.name)
-        if not (m.fixed and m.actor_type):
+        if m.ambiguous:
+            m.actor_type = "person"
+        elif not (m.fixed and m.actor_type):
             m.actor_type = types.get(m.key, m.actor_type or "organization")
         if m.actor_type == "place" and gaz.place(m.key):
             m.name = gaz.place(m.key)
+
+
+def _without_royal_title(key: str) -> str:
+    words = key.split()
+    return " ".join(words[1:]) if len(words) > 2 and words[0] in ROYAL_TITLES else key
 
 
 def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:

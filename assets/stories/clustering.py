@@ -20,16 +20,31 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix
+from assets.stories.features import (
+    ACTOR, BODY, TITLE, article_terms, document_frequencies, group_cosines, group_rows, headline, tfidf_matrix,
+)
 
 # Settings measured on the stories-dev split (benchmarks/bench_dedup_stories.py prints them;
 # the README has the figures). Two articles are compared only when published at most
 # WINDOW_DAYS apart: stories run days to weeks.
 WINDOW_DAYS = 60
+# Pairs whose cosine over all features is below this are never scored: a cheap first cut.
+CANDIDATE_COSINE = 0.03
+
+# The merge model: the probability that two articles report the same event, from the cosine
+# of their body words, of their titles (or first sentences), of the actors they name, and the
+# days between them (log(1 + days): the first days apart matter most). A logistic model fitted
+# on pairs of the dense development set by benchmarks/fit_story_model.py, which prints these.
+# Its weights make the decision depend on the evidence together: shared actors with different
+# words (a new development about the same people) score low, the same words days apart lower
+# than on the same day.
+MODEL = {"intercept": -4.326, "body": 47.494, "title": 10.769, "actors": 16.553, "days": -0.609}
 # Two groups of articles form one story when EVERY pair of their articles (within the window)
-# has at least this TF-IDF cosine ("complete link"): a story stays about one event instead of
-# chaining from topic to topic through one loosely related article each time.
-LINK_THRESHOLD = 0.07
+# has at least this probability ("complete link"): a story stays about one event instead of
+# chaining from topic to topic through one loosely related article each time. Low, because it
+# bounds the weakest pair of a whole story (its first and last reports days apart), chosen on
+# the grid fit_story_model prints (0.1 best on both development sets together).
+LINK_THRESHOLD = 0.1
 # Candidate stories for a new article: its NEIGHBOURS most similar articles.
 NEIGHBOURS = 30
 
@@ -48,6 +63,33 @@ def _day(d: date | None) -> int | None:
     return None if d is None else d.toordinal()
 
 
+class PairScorer:
+    """The merge model's features and probability for blocks of article pairs."""
+
+    def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
+        self.groups = group_rows(matrix)
+        self.days = days
+        self.model = model or MODEL
+
+    def features(self, ra, rb) -> dict[str, np.ndarray]:
+        """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb."""
+        out = {}
+        for name, kind in (("body", BODY), ("title", TITLE), ("actors", ACTOR)):
+            out[name] = group_cosines(self.groups[kind], ra, rb)
+        gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
+        out["days"] = np.log1p(np.nan_to_num(gap, nan=0.0))
+        return out
+
+    def block(self, ra, rb) -> np.ndarray:
+        """Probabilities that the pairs ra x rb report one event."""
+        return probability(self.features(ra, rb), self.model)
+
+
+def probability(features: dict[str, np.ndarray], model: dict) -> np.ndarray:
+    z = model["intercept"] + sum(model[k] * features[k] for k in ("body", "title", "actors", "days"))
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 class _Clusters:
     """Complete-link agglomeration over sparse candidate pairs: clusters (lists of matrix rows)
     merge best-first while the smallest similarity between their articles, over the pairs
@@ -57,8 +99,9 @@ class _Clusters:
     neighbour is bounded by the minimums of its two parts (it can only fall as clusters grow),
     and the exact value is computed only when that pair reaches the top of the queue."""
 
-    def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray):
+    def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, scorer: PairScorer | None = None):
         self.matrix = matrix
+        self.scorer = scorer or PairScorer(matrix, days)
         self.days = days  # ordinal day per row, NaN when undated
         self.members: dict[str, list[int]] = {}
         self.neighbours: dict[str, set[str]] = {}
@@ -90,12 +133,8 @@ class _Clusters:
         near = ~(np.abs(self.days[ra][:, None] - self.days[rb][None, :]) > WINDOW_DAYS)
         if not near.any():
             m = None
-        elif len(ra) * len(rb) <= 16:
-            # Small blocks: plain dot products beat a sparse product's fixed cost.
-            m = min(self._dot(x, y) for i, x in enumerate(ra) for j, y in enumerate(rb) if near[i, j])
         else:
-            sims = (self.matrix[ra] @ self.matrix[rb].T).toarray()
-            m = float(sims[near].min())
+            m = float(self.scorer.block(ra, rb)[near].min())
         self._min[(a, b) if a < b else (b, a)] = (m, True)
         return m
 
@@ -186,11 +225,12 @@ class _Clusters:
 
 
 def _candidate_pairs(
-    matrix: sparse.csr_matrix, days: np.ndarray, rows: list[int], pool: np.ndarray, chunk: int = 256
+    matrix: sparse.csr_matrix, days: np.ndarray, rows: list[int], pool: np.ndarray, chunk: int = 256,
+    scorer: PairScorer | None = None,
 ):
-    """For each of `rows` (oldest first), its NEIGHBOURS most similar other rows among `pool`
-    published within the window, with a cosine of at least LINK_THRESHOLD: yields
-    (row, other, cosine). Only rows inside the chunk's date range plus the window are
+    """For each of `rows` (oldest first), its NEIGHBOURS most probable other rows among `pool`
+    published within the window, with a cosine of at least CANDIDATE_COSINE and a probability
+    of at least LINK_THRESHOLD: yields (row, other, probability). Only rows inside the chunk's date range plus the window are
     compared, so the cost grows with the articles per window, not with all articles."""
     dated = pool[~np.isnan(days[pool])]
     by_day = dated[np.argsort(days[dated], kind="stable")]
@@ -209,7 +249,10 @@ def _candidate_pairs(
         for i, r in enumerate(part):
             lo, hi = sims.indptr[i], sims.indptr[i + 1]
             cols, vals = cands[sims.indices[lo:hi]], sims.data[lo:hi]
-            keep = (vals >= LINK_THRESHOLD) & (cols != r) & ~(np.abs(days[cols] - days[r]) > WINDOW_DAYS)
+            keep = (vals >= CANDIDATE_COSINE) & (cols != r) & ~(np.abs(days[cols] - days[r]) > WINDOW_DAYS)
+            cols = cols[keep]
+            vals = scorer.block([r], cols)[0] if len(cols) else vals[keep]
+            keep = vals >= LINK_THRESHOLD
             cols, vals = cols[keep], vals[keep]
             if len(cols) > NEIGHBOURS:
                 top = np.argpartition(-vals, NEIGHBOURS)[:NEIGHBOURS]
@@ -219,7 +262,7 @@ def _candidate_pairs(
 
 
 def assign_stories(
-    new: pl.DataFrame, earlier: pl.DataFrame, matrix: sparse.csr_matrix, ids: list[str]
+    new: pl.DataFrame, earlier: pl.DataFrame, matrix: sparse.csr_matrix, ids: list[str], model: dict | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Story of each new article with the reason (story_links rows), and the earlier stories
     that merged (merged_story_id, into_story_id).
@@ -230,14 +273,17 @@ def assign_stories(
     Copies of an article with a story join it. The other new articles (copies together) start
     as clusters of their own and merge, complete-link, with each other and with earlier
     stories; two earlier stories merge only through new articles close to both, the older
-    story keeping its id. A cluster of new articles only is named after its earliest article."""
+    story keeping its id. A cluster of new articles only is named after its earliest article.
+    `model` replaces the merge model's coefficients (MODEL), for fitting and measuring.
+    Each link's score is the model's probability for the article and the one it is matched to."""
     row_of = {a: i for i, a in enumerate(ids)}
     days = np.full(len(ids), np.nan)
     for frame in (new, earlier):
         for aid, d in frame.select("article_id", "published_date").iter_rows():
             if d is not None:
                 days[row_of[aid]] = d.toordinal()
-    clusters = _Clusters(matrix, days)
+    scorer = PairScorer(matrix, days, model)
+    clusters = _Clusters(matrix, days, scorer)
     first_seen: dict[str, tuple] = {}
     # Copies are (nearly) the same text: one article stands for its dup group in the
     # comparisons, the others follow it.
@@ -276,7 +322,7 @@ def assign_stories(
     rep_rows += new_reps
     cluster_of_row = {r: cid for cid, rows in clusters.members.items() for r in rows}
 
-    for r, other, cosine in _candidate_pairs(matrix, days, new_reps, np.array(sorted(rep_rows), dtype=np.int64)):
+    for r, other, cosine in _candidate_pairs(matrix, days, new_reps, np.array(sorted(rep_rows), dtype=np.int64), scorer=scorer):
         a, b = cluster_of_row[r], cluster_of_row[other]
         if a != b:
             clusters.link(a, b)
@@ -306,8 +352,7 @@ def assign_stories(
         if r in rep_of:
             rep = rep_of[r]
             story = final[rep]
-            cosine = float((matrix[rep] @ matrix[r].T).toarray()[0, 0])
-            links.append((aid, story, ids[rep], cosine, "duplicate"))
+            links.append((aid, story, ids[rep], float(scorer.block([rep], [r])[0, 0]), "duplicate"))
             continue
         story = final[r]
         others = [x for x in clusters._near(clusters.members[story], [r]) if x != r]
@@ -315,7 +360,7 @@ def assign_stories(
             links.append((aid, story, None, None, "new"))
             continue
         # The explanation: the story's article most like this one.
-        sims = (matrix[others] @ matrix[r].T).toarray().ravel()
+        sims = scorer.block(others, [r]).ravel()
         k = int(np.argmax(sims))
         reason = "new" if story == f"s-{aid}" else "similar"
         links.append((aid, story, ids[others[k]], float(sims[k]), reason))
@@ -333,7 +378,7 @@ def _follow(into: dict[str, str], story: str) -> str:
     return story
 
 
-def cluster(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+def cluster(articles: pl.DataFrame, mentions: pl.DataFrame, model: dict | None = None) -> pl.DataFrame:
     """Stories for a whole set of articles at once (no earlier state): the story_links rows.
 
     articles: article_id, title, body, published_date, dup_group_id; mentions: article_id, actor_id."""
@@ -344,7 +389,7 @@ def cluster(articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     earlier = pl.DataFrame(
         schema={"article_id": pl.String, "published_date": pl.Date, "dup_group_id": pl.String, "story_id": pl.String}
     )
-    links, _ = assign_stories(articles.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids)
+    links, _ = assign_stories(articles.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids, model)
     return links
 
 

@@ -3,7 +3,8 @@
 -- (_resolved_hashes). Only the mentions of affected articles are rewritten: articles whose body
 -- was resolved this run, whose mentions' signatures now resolve to another actor, that are
 -- new to this step (copies included), or that are gone or changed. `actors` is then rebuilt
--- from the mentions: one aggregate.
+-- from the mentions: one aggregate; `ambiguous` lists the candidates of a bare surname that
+-- several full names share (NULL otherwise).
 CREATE OR REPLACE TEMP TABLE _changed_signatures AS
 SELECT n.signature FROM _resolutions AS n LEFT JOIN actor_resolutions AS o USING (signature)
 WHERE o.signature IS NULL OR o.actor_id IS DISTINCT FROM n.actor_id
@@ -32,7 +33,7 @@ WHERE t.article_id IS NULL;
 
 -- Where two mentions of a body cover the same text, the first in the corpus order.
 CREATE OR REPLACE TEMP TABLE _resolved_mentions AS
-SELECT l.content_hash, r.actor_id, r.name, r.actor_type, l.surface, l.entity_label, l.start_char, l.end_char,
+SELECT l.content_hash, r.actor_id, r.name, r.actor_type, r.ambiguous, l.surface, l.entity_label, l.start_char, l.end_char,
        l.source, l.position
 FROM actor_local_mentions AS l
 JOIN actor_resolutions AS r USING (signature)
@@ -55,11 +56,11 @@ WHERE article_id IN (SELECT article_id FROM _affected_articles)
 
 -- An actor is shown by the name of its first mention in the corpus order.
 DELETE FROM actors;
-INSERT INTO actors (actor_id, name, actor_type, aliases, mentions, articles)
-SELECT r.actor_id, r.name, r.actor_type, r.aliases, c.mentions, c.articles
+INSERT INTO actors (actor_id, name, actor_type, aliases, mentions, articles, ambiguous)
+SELECT r.actor_id, r.name, r.actor_type, r.aliases, c.mentions, c.articles, r.ambiguous
 FROM (
     SELECT actor_id, arg_min(name, position) AS name, arg_min(actor_type, position) AS actor_type,
-           list_sort(list_distinct(list(surface))) AS aliases
+           list_sort(list_distinct(list(surface))) AS aliases, arg_min(ambiguous, position) AS ambiguous
     FROM _resolved_mentions
     GROUP BY actor_id
 ) AS r
