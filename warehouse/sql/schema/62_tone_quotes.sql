@@ -1,0 +1,34 @@
+-- Tone and quotes (assets/tone.py, assets/quotes.py).
+
+-- Tone of the sentence each mention stands in, per body and offsets: the public `mentions`
+-- gets its `tone` column by joining this on articles.content_hash and the mention's offsets.
+CREATE TABLE IF NOT EXISTS mention_tones (
+    content_hash    VARCHAR NOT NULL,    -- articles.content_hash
+    start_char      INTEGER NOT NULL,    -- the mention's offsets into articles.body
+    end_char        INTEGER NOT NULL,
+    tone            DOUBLE,              -- VADER compound score of the sentence, in [-1, 1]
+    sentence_start  INTEGER,             -- the sentence scored, offsets into articles.body
+    sentence_end    INTEGER,
+    PRIMARY KEY (content_hash, start_char, end_char)
+);
+
+-- Quotations found in each body, with the speaker as offsets of one of the body's mentions;
+-- the public `quotes` joins them to each article's mentions for the speaker's actor_id.
+CREATE TABLE IF NOT EXISTS quote_spans (
+    content_hash    VARCHAR NOT NULL,
+    start_char      INTEGER NOT NULL,    -- the quotation, offsets into articles.body
+    end_char        INTEGER NOT NULL,
+    kind            VARCHAR,             -- direct | reported
+    speaker         VARCHAR,             -- the speaker as written where the quote is attributed ("he", "the minister", "Xi")
+    speaker_start   INTEGER,             -- offsets of the mention the speaker resolved to, NULL when unresolved
+    speaker_end     INTEGER,
+    attribution     VARCHAR              -- which rule attributed it (see README, "Quotes")
+);
+
+-- Bodies the quotes step has read, with a key of the mentions it read them with, so a body is
+-- read again only when it is new or its mentions changed (an alias edit, a new resolution).
+CREATE TABLE IF NOT EXISTS quote_bodies (
+    content_hash    VARCHAR PRIMARY KEY,
+    mentions_key    VARCHAR,
+    quotes          INTEGER
+);
