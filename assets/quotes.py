@@ -11,7 +11,6 @@ it follows that speaker's quotation in the same or the next paragraph. Results a
 (`quote_spans`, speakers as mention offsets) and joined to each article's mentions in SQL.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ SPEECH_VERBS = (
     "explained|noted|notes|wrote|writes|asked|asks|replied|recalled|acknowledged|admitted|claimed|claims|"
     "continued|remarked|stressed|urged|cautioned|conceded|complained|predicted|suggested|tweeted|posted|"
     "confirmed|responded|concluded|observed|emphasi[sz]ed|reiterated|maintained|pledged|promised|vowed|"
-    "joked|countered|agreed|recounted|went on"
+    "joked|countered|agreed|recounted|went on|recalls|explains|insists|admits|adds|stresses|concedes|"
+    "acknowledges|replies|remembers|remarks|observes|concludes|continues|predicts|suggests|confirms"
 )
 # Verbs that introduce reported speech without "that" ("Mishustin said it was important").
 BARE_CLAUSE_VERBS = {"said", "says", "say", "told", "tells", "added", "adds", "warned", "warns", "insisted",
@@ -49,6 +49,8 @@ _TIME_PHRASE = re.compile(
     r"|at (?:a|an|the) (?:[\w-]+ ){0,3}(?:conference|briefing|summit|meeting|rally|event|hearing|session))(?:\s*,)?\s*"
 )
 PRONOUNS = {"he", "she"}
+# A dateline before the first sentence ("TALLINN, March 10 (Harbour Wire) - "): not the speaker.
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]{2,}\b[^\n—–-]{0,40}?\s[-—–]\s")
 PERSON_TITLES = (
     "minister|president|premier|chancellor|secretary|spokesman|spokeswoman|spokesperson|official|ambassador|envoy|"
     "governor|mayor|senator|lawmaker|chairman|chairwoman|chair|chief|director|executive|ceo|founder|leader|"
@@ -58,6 +60,11 @@ PERSON_TITLES = (
 ORG_NOUNS = "ministry|company|government|agency|bank|firm|group|council|commission|committee|court|party|union|department|office|embassy|administration|cabinet|board|organisation|organization|regulator|army|military|police|club|team|campaign"
 _PERSON_TITLE = re.compile(rf"\b(?:{PERSON_TITLES})s?\b", re.I)
 _ORG_NOUN = re.compile(rf"\b(?:{ORG_NOUNS})\b", re.I)
+# Unnamed speakers that still make "..., traders said" reported speech.
+_UNNAMED = re.compile(
+    rf"^(?:(?:a|an|one|another|some|several|many|other|two|three|four)\s+)?(?:[\w-]+\s+){{0,3}}"
+    rf"(?:{PERSON_TITLES}|people|traders|analysts|officials|residents|witnesses|sources|experts|critics|"
+    rf"observers|investors|economists|diplomats|police|organi[sz]ers|spokes\w+)s?$", re.I)
 _DEFINITE = re.compile(r"^(?:the|this|that|his|her|their|its|[\w.'-]+'s?)\b", re.I)
 _INDEFINITE = re.compile(r"^(?:a|an|one|another|some|several|two|three|many|other)\b", re.I)
 MAX_SPEAKER_WORDS = 14
@@ -75,6 +82,7 @@ class Mention:
     start: int
     end: int
     actor_type: str
+    actor_id: str | None = None
 
 
 @dataclass
@@ -146,36 +154,101 @@ def _last_before(mentions: list[Mention], pos: int, kinds: set[str], quoted: lis
     return found
 
 
+def _candidates(body: str, start: int, end: int, mentions: list[Mention]) -> list[Mention]:
+    """Mentions in the speaker's words that can be the speaker: not a possessive modifier
+    ("Lang's lawyer, Rachel Stein") and not inside a relative clause ("Xi, who met Putin, said")."""
+    relative = re.search(r",\s*(?:who|which|whose|where)\b", body[start:end])
+    stop = start + relative.start() if relative else end
+    return [m for m in _mentions_in(mentions, start, stop) if not re.match(r"['’]s?\b", body[m.end:m.end + 2])]
+
+
+def _by_surname(body: str, start: int, end: int, before: int, mentions: list[Mention]) -> Mention | None:
+    """A capitalised word of the speaker's words that ends an earlier mention ("Fischer" after
+    "Noah Fischer"): the recogniser often misses a surname's later uses."""
+    words = set(re.findall(r"\b[A-Z][\w'-]+\b", body[start:end]))
+    found = None
+    for m in mentions:
+        if m.start >= before:
+            break
+        last = re.findall(r"[\w'-]+", body[m.start:m.end])
+        if last and last[-1] in words and len(last) > 1:
+            found = m
+    return found
+
+
+def _titled_person(body: str, title: str, before: int, mentions: list[Mention], quoted) -> Mention | None:
+    """The most recent person introduced with the same title ("Judge Helen Carver" for "the judge")."""
+    found, previous_end = None, 0
+    for m in mentions:
+        if m.end > before:
+            break
+        # The title stands right before the name (no other mention between) or in its appositive.
+        near = body[max(previous_end, m.start - 40):m.start] + " " + body[m.end:m.end + 60].split(".")[0].split(";")[0]
+        previous_end = m.end
+        if m.actor_type != "person" or any(s <= m.start < e for s, e in quoted):
+            continue
+        if re.search(rf"\b{re.escape(title)}s?\b", near, re.I):
+            found = m
+    return found
+
+
+def _leading_organisation(body: str, mentions: list[Mention], before: int, quoted) -> Mention | None:
+    """The organisation mentioned most before `before` (the article's company for "the company
+    said"), its most recent mention."""
+    seen: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.end > before:
+            break
+        if m.actor_type == "organization" and not any(s <= m.start < e for s, e in quoted):
+            seen.setdefault(m.actor_id or body[m.start:m.end], []).append(m)
+    if not seen:
+        return None
+    # On a tie, the organisation named first: a story's own company comes before the others.
+    return max(seen.values(), key=lambda ms: (len(ms), -ms[0].start))[-1]
+
+
 def resolve_speaker(body: str, start: int, end: int, before: int, mentions: list[Mention],
                     quoted: list[tuple[int, int]], after_verb: bool) -> tuple[str | None, Mention | None, str]:
     """The speaker named in body[start:end] (the words before or after the speech verb).
 
-    Returns the phrase as written, the mention it resolves to, and how: `mention`, `pronoun`,
-    `title`, or `none`. `before` is where the attribution starts, for pronouns and titles."""
-    phrase = body[start:end].split(" — ")[-1].strip(" ,;:—-\n\"“”")
+    Returns the phrase as written, the mention it resolves to, and how: `mention`, `surname`,
+    `pronoun`, `title`, or `none`. `before` is where the attribution starts."""
+    dateline = _DATELINE.match(body, start, end)
+    if dateline:
+        start = dateline.end()
+    phrase = body[start:end].strip(" ,;:—-\n\"“”")
     if not phrase:
         return None, None, "none"
-    inside = _mentions_in(mentions, start, end)
+    inside = _candidates(body, start, end, mentions)
     people = [m for m in inside if m.actor_type == "person"]
-    others = [m for m in inside if m.actor_type != "person"]
+    # The speaker's own words end at the first comma; an organisation after it is an affiliation.
+    comma = body.find(",", start + len(body[start:end]) - len(body[start:end].lstrip(" ,")), end)
+    head_end = end if comma < 0 else comma
+    others = [m for m in inside if m.actor_type != "person" and m.end <= head_end]
     if people:
         return phrase, people[0], "mention"
-    first_words = re.match(r"[\w'-]+(?:\s+[\w'-]+){0,2}", phrase)
+    first_words = re.match(r"[\w'-]+", phrase)
     lead = first_words.group().lower() if first_words else ""
-    if lead.split()[:1] and lead.split()[0] in PRONOUNS:
+    if lead in PRONOUNS:
         return phrase, _last_before(mentions, before, {"person"}, quoted), "pronoun"
     if _INDEFINITE.match(phrase):
         # "a spokesman for Gazprom": the organisation speaks; "an official": nobody we know.
-        if others and re.search(r"\b(?:for|of|at|from)\s*$", body[start:others[0].start]):
-            return phrase, others[0], "mention"
+        affiliated = [m for m in inside if m.actor_type != "person"]
+        if affiliated and re.search(r"\b(?:for|of|at|from)\s*$", body[start:affiliated[0].start]):
+            return phrase, affiliated[0], "mention"
         return phrase, None, "none"
+    surname = _by_surname(body, start, head_end, before, mentions)
+    if surname is not None and not others:
+        return phrase, surname, "surname"
     if others:
         return phrase, (others[0] if after_verb else others[-1]), "mention"
     if _DEFINITE.match(phrase):
-        if _PERSON_TITLE.search(phrase):
-            return phrase, _last_before(mentions, before, {"person"}, quoted), "title"
+        title = _PERSON_TITLE.search(phrase)
+        if title:
+            titled = _titled_person(body, title.group().rstrip("s").lower(), before, mentions, quoted)
+            return phrase, titled or _last_before(mentions, before, {"person"}, quoted), "title"
         if _ORG_NOUN.search(phrase):
-            return phrase, _last_before(mentions, before, {"organization"}, quoted), "title"
+            return phrase, _leading_organisation(body, mentions, before, quoted), "title"
     return phrase, None, "none"
 
 
@@ -293,7 +366,7 @@ def reported_speech(body: str, mentions: list[Mention], sentences: list[tuple[in
                     direct: list[Quote]) -> list[Quote]:
     """Reported speech, one per sentence: `X said (that) CLAUSE.`, `CLAUSE, X said.`,
     `According to X, CLAUSE.` and `CLAUSE, according to X.`; never over a direct quotation."""
-    quoted = [(q.start - 1, q.end + 1) for q in direct]
+    quoted = [(q.start - 1, q.end + 1) for q in direct if q.attribution != "unattributed"]
     marks = quotation_spans(body)
     found = []
     for s, e in sentences:
@@ -302,8 +375,8 @@ def reported_speech(body: str, mentions: list[Mention], sentences: list[tuple[in
         text_end = s + len(stripped) - (1 if stripped[-1:] in (".", "!", "?") else 0)
         if any(qs < e and s < qe for qs, qe in quoted):
             continue
-        quote = (_according(body, s, text_end, mentions, marks) or _said_that(body, s, text_end, mentions, marks)
-                 or _clause_then_said(body, s, text_end, mentions, marks))
+        quote = (_according(body, s, text_end, mentions, marks) or _parenthetical(body, s, text_end, mentions, marks)
+                 or _said_that(body, s, text_end, mentions, marks) or _clause_then_said(body, s, text_end, mentions, marks))
         if quote and _words(body[quote.start:quote.end]) >= 3:
             found.append(quote)
     return found
@@ -334,9 +407,14 @@ def _said_that(body, s, e, mentions, marks) -> Quote | None:
     sentence = body[s:e]
     for verb in _VERB.finditer(sentence):
         head = sentence[:verb.start()]
-        if not head.strip() or _words(head) > MAX_SPEAKER_WORDS or _MARK.search(head) or _PASSIVE_BEFORE.search(head):
+        # An appositive between commas ("Daniel Reyes, a geophysicist at ..., said") is not counted.
+        appositive = re.fullmatch(r"([^,]*),([^,]*),\s*", head)
+        core = appositive.group(1) if appositive else head
+        if not head.strip() or _words(core) > MAX_SPEAKER_WORDS or _MARK.search(head) or _PASSIVE_BEFORE.search(head):
             continue
-        if re.search(r",\s*$", head) and not re.search(r"^[^,]*,[^,]*,\s*$", head):
+        if appositive and _words(appositive.group(2)) > 2 * MAX_SPEAKER_WORDS:
+            continue
+        if re.search(r",\s*$", head) and not appositive:
             continue  # "CLAUSE, X said" is the other pattern
         rest = sentence[verb.end():]
         that = _THAT.search(rest)
@@ -379,14 +457,26 @@ def _clause_then_said(body, s, e, mentions, marks) -> Quote | None:
     inverted = re.search(rf",\s*(?:{SPEECH_VERBS})\s+([^,]{{1,80}})(?:,[^,]{{0,80}})?$", sentence)
     if match and _words(match.group(1)) <= MAX_SPEAKER_WORDS:
         speaker, mention, how = resolve_speaker(body, s + match.start(1), s + match.end(1), s, mentions, marks, False)
-    elif inverted:
+    elif inverted and _words(inverted.group(1)) <= 8:
         match = inverted
         speaker, mention, how = resolve_speaker(body, s + match.start(1), s + match.end(1), s, mentions, marks, True)
     else:
         return None
-    if not speaker:
+    if not speaker or (mention is None and not _UNNAMED.match(speaker)):
         return None
     return Quote(s, s + match.start(), "reported", "clause_said", speaker, mention, how)
+
+
+def _parenthetical(body, s, e, mentions, marks) -> Quote | None:
+    """`The ice, she says, will settle the argument.`: the whole sentence is reported."""
+    sentence = body[s:e]
+    match = re.match(rf"^([^,]{{3,}}?),\s*([^,]{{1,40}}?)\s+(?:{SPEECH_VERBS})(?:\s+\w+)?,\s+(\w[^,]*)$", sentence)
+    if not match or _words(match.group(2)) > 4 or _words(match.group(3)) < 2:
+        return None
+    speaker, mention, how = resolve_speaker(body, s + match.start(2), s + match.end(2), s, mentions, marks, False)
+    if mention is None:
+        return None
+    return Quote(s, e, "reported", "parenthetical", speaker, mention, how)
 
 
 def extract_quotes(body: str, mentions: list[Mention]) -> list[Quote]:
@@ -395,15 +485,18 @@ def extract_quotes(body: str, mentions: list[Mention]) -> list[Quote]:
     sentences = sentence_spans(body)
     direct = direct_quotes(body, mentions, sentences)
     reported = reported_speech(body, mentions, sentences, direct)
+    # A quotation with no attribution of its own inside reported speech is part of it.
+    direct = [q for q in direct if q.attribution != "unattributed"
+              or not any(r.start <= q.start and q.end <= r.end + 1 for r in reported)]
     return sorted(direct + reported, key=lambda q: (q.start, q.end))
 
 
 def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """bodies: content_hash, body; mentions: content_hash, start_char, end_char, actor_type.
+    """bodies: content_hash, body; mentions: content_hash, start_char, end_char, actor_type, actor_id.
     Returns one row per quotation: content_hash and the columns of QUOTE_SCHEMA."""
     by_body: dict[str, list[Mention]] = {}
-    for ch, start, end, kind in mentions.select("content_hash", "start_char", "end_char", "actor_type").iter_rows():
-        by_body.setdefault(ch, []).append(Mention(start, end, kind))
+    for ch, start, end, kind, actor in mentions.select("content_hash", "start_char", "end_char", "actor_type", "actor_id").iter_rows():
+        by_body.setdefault(ch, []).append(Mention(start, end, kind, actor))
     rows = []
     for ch, body in bodies.select("content_hash", "body").iter_rows():
         for q in extract_quotes(body or "", by_body.get(ch, [])):
@@ -411,16 +504,6 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
             rows.append((ch, q.start, q.end, q.kind, q.speaker, m.start if m else None, m.end if m else None,
                          q.attribution, q.resolved_by if m else "none"))
     return pl.DataFrame(rows, schema={"content_hash": pl.String, **QUOTE_SCHEMA}, orient="row")
-
-
-def mentions_key(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Per body, a hash of what the extraction reads of its mentions (offsets and actor types)."""
-    if mentions.height == 0:
-        return pl.DataFrame(schema={"content_hash": pl.String, "mentions_key": pl.String})
-    keyed = mentions.sort("content_hash", "start_char", "end_char").group_by("content_hash", maintain_order=True).agg(
-        pl.format("{}:{}:{}", "start_char", "end_char", "actor_type").str.join(";").alias("k"))
-    return keyed.select("content_hash", pl.col("k").map_elements(
-        lambda k: hashlib.sha1(k.encode()).hexdigest()[:16], return_dtype=pl.String).alias("mentions_key"))
 
 
 @dg.asset(group_name="analytics", kinds={"duckdb"}, pool="warehouse", deps=["actors"])
@@ -442,7 +525,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             conn.unregister("pending")
         spans = quotes_frame(bodies, mentions)
         counts = spans.group_by("content_hash").len()
-        done = (chunk.join(mentions_key(mentions), on="content_hash", how="left")
+        done = (chunk.join(current, on="content_hash", how="left")
                 .join(counts, on="content_hash", how="left")
                 .select("content_hash", pl.col("mentions_key").fill_null(""), pl.col("len").fill_null(0).cast(pl.Int32).alias("quotes")))
         with warehouse.write() as conn, db.transaction(conn):

@@ -1,13 +1,14 @@
 """The one `dg.Definitions` of the project: what the Dagster UI shows and `make run` executes.
 
 Asset graph: raw_articles -> cleaned_articles -> entity_spans, deduplicated_articles -> articles
-(the load) -> actors -> stories -> actor_timelines -> actor_coverage -> analyst_snapshot.
+(the load) -> actors -> stories -> actor_timelines -> actor_coverage -> analyst_snapshot;
+actors -> mention_tone -> actor_tone, and actors -> quotes.
 Nothing is opened here: loading this module never touches the warehouse or spaCy.
 """
 
 import dagster as dg
 
-from assets import actors, analytics, clean, dedup, entities, ingest, load, stories
+from assets import actors, analytics, clean, dedup, entities, ingest, load, quotes, stories, tone
 from pipelines.checks import quality_checks
 from pipelines.jobs import media_pipeline
 from pipelines.resources import resources_from_env
@@ -25,6 +26,9 @@ all_assets = [
     analytics.actor_timelines,
     analytics.actor_coverage,
     analytics.analyst_snapshot,
+    tone.mention_tone,
+    tone.actor_tone,
+    quotes.quotes,
 ]
 
 defs = dg.Definitions(

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS quote_spans (
     speaker         VARCHAR,             -- the speaker as written where the quote is attributed ("he", "the minister", "Xi")
     speaker_start   INTEGER,             -- offsets of the mention the speaker resolved to, NULL when unresolved
     speaker_end     INTEGER,
-    attribution     VARCHAR              -- which rule attributed it (see README, "Quotes")
+    attribution     VARCHAR,             -- which pattern attributed it (see README, "Quotes")
+    resolved_by     VARCHAR              -- how the speaker was resolved: mention, pronoun, title, none
 );
 
 -- Bodies the quotes step has read, with a key of the mentions it read them with, so a body is
