@@ -58,7 +58,7 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
     cuts = {m.end() for m in _LINE_BREAK.finditer(body)}
     for match in _TERMINAL.finditer(body):
         end = match.end()
-        if _OPENER.match(body, end) and not (body[match.start()] == "." and _is_abbreviation(body[:end])):
+        if _OPENER.match(body, end) and not (body[match.start()] == "." and _is_abbreviation(body[max(0, end - 40):end])):
             cuts.add(end)
     spans, start = [], 0
     for cut in sorted(cuts) + [len(body)]:
