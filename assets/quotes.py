@@ -69,7 +69,6 @@ _DEFINITE = re.compile(r"^(?:the|this|that|his|her|their|its|[\w.'-]+'s?)\b", re
 _INDEFINITE = re.compile(r"^(?:a|an|one|another|some|several|two|three|many|other)\b", re.I)
 MAX_SPEAKER_WORDS = 14
 MIN_UNATTRIBUTED_WORDS = 8
-MIN_ATTRIBUTED_WORDS = 1
 QUOTE_SCHEMA = {
     "start_char": pl.Int32, "end_char": pl.Int32, "kind": pl.String, "speaker": pl.String,
     "speaker_start": pl.Int32, "speaker_end": pl.Int32, "attribution": pl.String, "resolved_by": pl.String,
@@ -310,8 +309,11 @@ def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return pos, pos
 
 
-def direct_quotes(body: str, mentions: list[Mention], sentences: list[tuple[int, int]]) -> list[Quote]:
-    quoted = quotation_spans(body)
+def direct_quotes(body: str, mentions: list[Mention], sentences: list[tuple[int, int]],
+                  quoted: list[tuple[int, int]]) -> list[Quote]:
+    """Each quotation between marks with its attribution after the closing mark, else before
+    the opening one, else as the previous speaker's continuation; long unattributed ones are
+    kept without a speaker, short ones (scare quotes, titles) dropped."""
     found: list[Quote] = []
     previous: Quote | None = None
     for start, end in quoted:
@@ -325,7 +327,7 @@ def direct_quotes(body: str, mentions: list[Mention], sentences: list[tuple[int,
             attribution = ("said_after_inverted" if inverted else "said_after", s, e, inverted, close)
         else:
             sentence_start = max(_sentence_of(sentences, opening)[0], _line_start(body, opening))
-            if opening < sentence_start:
+            if opening < sentence_start:  # the mark opens a sentence of its own
                 sentence_start = _line_start(body, opening)
             before = _attribution_before(body, opening, sentence_start)
             if before:
@@ -363,11 +365,10 @@ _TRAILING_ACCORDING = re.compile(r",\s*according to\b[^,]*$", re.I)
 
 
 def reported_speech(body: str, mentions: list[Mention], sentences: list[tuple[int, int]],
-                    direct: list[Quote]) -> list[Quote]:
+                    direct: list[Quote], marks: list[tuple[int, int]]) -> list[Quote]:
     """Reported speech, one per sentence: `X said (that) CLAUSE.`, `CLAUSE, X said.`,
     `According to X, CLAUSE.` and `CLAUSE, according to X.`; never over a direct quotation."""
     quoted = [(q.start - 1, q.end + 1) for q in direct if q.attribution != "unattributed"]
-    marks = quotation_spans(body)
     found = []
     for s, e in sentences:
         sentence = body[s:e]
@@ -483,8 +484,9 @@ def extract_quotes(body: str, mentions: list[Mention]) -> list[Quote]:
     """Every direct and reported quotation of a body, in text order, with its speaker."""
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     sentences = sentence_spans(body)
-    direct = direct_quotes(body, mentions, sentences)
-    reported = reported_speech(body, mentions, sentences, direct)
+    marks = quotation_spans(body)
+    direct = direct_quotes(body, mentions, sentences, marks)
+    reported = reported_speech(body, mentions, sentences, direct, marks)
     # A quotation with no attribution of its own inside reported speech is part of it.
     direct = [q for q in direct if q.attribution != "unattributed"
               or not any(r.start <= q.start and q.end <= r.end + 1 for r in reported)]
