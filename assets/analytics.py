@@ -70,7 +70,7 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     )
 
 
-@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actor_coverage", "actor_timelines", "stories"])
+@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actor_coverage", "actor_timelines", "stories", "actor_tone", "quotes"])
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`: copied beside it
     and renamed into place, so open sessions never block a run and a run never blocks them."""

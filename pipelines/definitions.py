@@ -2,7 +2,8 @@
 
 Asset graph: raw_articles -> cleaned_articles -> entity_spans -> actors, cleaned_articles ->
 deduplicated_articles; actors + deduplicated_articles -> stories -> actor_timelines ->
-actor_coverage -> analyst_snapshot. Each asset reads warehouse tables and writes its own.
+actor_coverage -> analyst_snapshot;
+actors -> mention_tone -> actor_tone, and actors -> quotes. Each asset reads warehouse tables and writes its own.
 Every run executes in one process (the in-process executor): the steps share one warehouse run
 lock anyway, so separate step processes would only reload Python, Dagster and spaCy each time;
 entity extraction fans out over processes of its own.
@@ -11,7 +12,7 @@ Nothing is opened here: loading this module never touches the warehouse or spaCy
 
 import dagster as dg
 
-from assets import actors, analytics, clean, dedup, entities, ingest, stories
+from assets import actors, analytics, clean, dedup, entities, ingest, quotes, stories, tone
 from pipelines.checks import quality_checks
 from pipelines.jobs import media_pipeline
 from pipelines.resources import resources_from_env
@@ -28,6 +29,9 @@ all_assets = [
     analytics.actor_timelines,
     analytics.actor_coverage,
     analytics.analyst_snapshot,
+    tone.mention_tone,
+    tone.actor_tone,
+    quotes.quotes,
 ]
 
 defs = dg.Definitions(

@@ -165,7 +165,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         db.insert_frame(conn, "actor_local_reads", reads)
         with db.registered(conn, _resolutions=resolutions, _resolved_hashes=hashes(firsts)):
             affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
-        actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM mentions)").fetchone()
+        actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM actor_mentions)").fetchone()
         top = db.query_frame(
             conn, "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
         )

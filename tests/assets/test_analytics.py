@@ -25,7 +25,7 @@ def make_warehouse(conn):
     store_articles(conn, articles)
     conn.execute("INSERT INTO actors BY NAME SELECT * FROM (VALUES ('xi', 'Xi Jinping', 'person', ['Xi']), "
                  "('ru', 'Russia', 'place', [])) AS t(actor_id, name, actor_type, aliases)")
-    conn.execute("""INSERT INTO mentions (article_id, actor_id, surface, entity_label, start_char, end_char) VALUES
+    conn.execute("""INSERT INTO actor_mentions (article_id, actor_id, surface, entity_label, start_char, end_char) VALUES
         ('a1', 'xi', 'Xi Jinping', 'PERSON', 0, 10), ('a1', 'xi', 'Xi', 'PERSON', 20, 22),
         ('a2', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'xi', 'Xi', 'PERSON', 0, 2),
         ('a4', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'ru', 'Russia', 'GPE', 5, 11)""")

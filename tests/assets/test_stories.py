@@ -175,7 +175,7 @@ def load(warehouse: WarehouseResource, ids) -> None:
         store_articles(conn, frame, resolved=True)
         # every article names the city: an actor feature shared by both events' articles
         mentions = pl.DataFrame({"article_id": list(ids), "actor_id": ["lakemont"] * len(ids), "surface": ["Lakemont"] * len(ids)})
-        db.insert_frame(conn, "mentions", mentions)
+        db.insert_frame(conn, "actor_mentions", mentions)
 
 
 def tables(warehouse: WarehouseResource) -> dict[str, list]:

@@ -18,6 +18,7 @@ def test_definitions_load_and_resolve():
     assert keys == {
         "raw_articles", "cleaned_articles", "entity_spans", "deduplicated_articles",
         "actors", "stories", "actor_timelines", "actor_coverage", "analyst_snapshot",
+        "mention_tone", "actor_tone", "quotes",
     }
     assert {node.name for node in job.nodes} >= {"cleaned_articles", "actor_coverage"}
     assert defs.resolve_sensor_def("landing_sensor").default_status == dg.DefaultSensorStatus.RUNNING

@@ -11,7 +11,7 @@ SELECT
     count(DISTINCT a.outlet)            AS outlets,
     min(a.published_date)               AS first_seen,
     max(a.published_date)               AS last_seen
-FROM mentions AS m
+FROM actor_mentions AS m
 JOIN articles AS a USING (article_id)
 JOIN actors AS ac USING (actor_id)
 GROUP BY m.actor_id

@@ -10,7 +10,7 @@ SELECT
     count(DISTINCT coalesce(a.dup_group_id, a.article_id)) AS unique_articles,
     count(DISTINCT a.story_id)          AS stories,
     count(DISTINCT a.outlet)            AS outlets
-FROM mentions AS m
+FROM actor_mentions AS m
 JOIN articles AS a USING (article_id)
 JOIN actors AS ac USING (actor_id)
 WHERE a.published_date IS NOT NULL

@@ -39,10 +39,10 @@ FROM actor_local_mentions AS l
 JOIN actor_resolutions AS r USING (signature)
 QUALIFY row_number() OVER (PARTITION BY l.content_hash, l.start_char, l.end_char ORDER BY l.position) = 1;
 
-DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM _affected_articles);
+DELETE FROM actor_mentions WHERE article_id IN (SELECT article_id FROM _affected_articles);
 DELETE FROM actor_articles WHERE article_id IN (SELECT article_id FROM _affected_articles);
 
-INSERT INTO mentions (article_id, actor_id, surface, entity_label, start_char, end_char, source)
+INSERT INTO actor_mentions (article_id, actor_id, surface, entity_label, start_char, end_char, source)
 SELECT a.article_id, m.actor_id, m.surface, m.entity_label, m.start_char, m.end_char, m.source
 FROM _resolved_mentions AS m
 JOIN article_texts AS a USING (content_hash)
@@ -66,7 +66,7 @@ FROM (
 ) AS r
 JOIN (
     SELECT actor_id, count(*) AS mentions, count(DISTINCT article_id) AS articles
-    FROM mentions
+    FROM actor_mentions
     GROUP BY actor_id
 ) AS c USING (actor_id)
 ORDER BY r.actor_id;

@@ -1,0 +1,97 @@
+"""Sentence rule, VADER scores and the per-mention tone frame; actor_tone SQL on a hand-made
+warehouse."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from assets.tone import mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
+from warehouse import db
+from tests.conftest import store_articles
+
+BODY = (
+    "Harbour talks stall\n"
+    "DOVER - Mr. Hale praised the U.S. delegation. \"It was a disaster,\" he said. Talks failed!\n"
+    "The minister's plan, which many backed,\n"
+    "was dropped on Friday.\n\n"
+    "\"Is it over?\" she asked. Dr. J. Ortiz left at 5 p.m. on Friday."
+)
+
+
+def texts(body, spans):
+    return [body[s:e] for s, e in spans]
+
+
+def test_sentence_spans_follow_the_documented_rule():
+    assert texts(BODY, sentence_spans(BODY)) == [
+        "Harbour talks stall",
+        "DOVER - Mr. Hale praised the U.S. delegation.",
+        "\"It was a disaster,\" he said.",
+        "Talks failed!",
+        "The minister's plan, which many backed,\nwas dropped on Friday.",
+        "\"Is it over?\" she asked.",
+        "Dr. J. Ortiz left at 5 p.m. on Friday.",
+    ]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("", []),
+    ("   \n\n  ", []),
+    ("No full stop at the end", ["No full stop at the end"]),
+    ("Prices rose 4.5 percent. Traders were calm.", ["Prices rose 4.5 percent.", "Traders were calm."]),
+    ("He left (quietly.) Then she spoke.", ["He left (quietly.)", "Then she spoke."]),
+])
+def test_sentence_spans_edge_cases(body, expected):
+    assert texts(body, sentence_spans(body)) == expected
+
+
+def test_sentence_around_finds_the_sentence_and_joins_a_crossing_mention():
+    spans = sentence_spans(BODY)
+    hale = BODY.index("Hale")
+    assert BODY[slice(*sentence_around(spans, hale, hale + 4))] == "DOVER - Mr. Hale praised the U.S. delegation."
+    # A span running over a cut takes both sentences.
+    start, end = BODY.index("delegation"), BODY.index("It was") + 2
+    assert sentence_around(spans, start, end) == (spans[1][0], spans[2][1])
+
+
+@pytest.mark.parametrize("sentence, tone, label", [
+    ("The minister praised the excellent agreement.", 0.8779, "positive"),
+    ("Protesters condemned the brutal crackdown.", -0.836, "negative"),
+    ("The meeting took place on Tuesday.", 0.0, "neutral"),
+    ("The talks were not a success.", -0.4585, "negative"),
+])
+def test_sentence_tone_is_vader_compound(sentence, tone, label):
+    assert sentence_tone(sentence) == tone
+    assert tone_label(sentence_tone(sentence)) == label
+
+
+def test_mention_tones_scores_each_mention_once_by_its_sentence():
+    body = "Hale praised the excellent agreement. Ortiz condemned the brutal crackdown."
+    bodies = pl.DataFrame({"content_hash": ["h1", "h2"], "body": [body, None]})
+    mentions = pl.DataFrame({
+        "content_hash": ["h1", "h1", "h1", "h2"],
+        "start_char": [0, 38, 0, 0], "end_char": [4, 43, 4, 3],  # a duplicate, and a body without text
+    })
+    assert mention_tones(bodies, mentions).rows() == [
+        ("h1", 0, 4, 0.8779, 0, 37),
+        ("h1", 38, 43, -0.7906, 38, 75),
+    ]
+
+
+def test_actor_tone_means_per_actor_and_day(tmp_path):
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        store_articles(conn, pl.DataFrame({
+            "article_id": ["a1", "a2", "a3"], "source_path": ["1", "2", "3"], "record_index": [0, 0, 0],
+            "published_date": [date(2026, 1, 5), date(2026, 1, 5), None],
+            "content_hash": ["h1", "h1", "h3"], "body": ["b", "b", "b"],
+        }))
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
+        conn.execute("""INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES
+            ('a1', 'p:hale', 0, 4), ('a1', 'p:hale', 10, 14), ('a2', 'p:hale', 0, 4), ('a3', 'p:hale', 0, 4),
+            ('a1', 'p:hale', 50, 54)""")  # the last has no tone row: not counted
+        conn.execute("""INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES
+            ('h1', 0, 4, 0.6), ('h1', 10, 14, -0.3), ('h3', 0, 4, -0.9)""")
+        conn.execute(db.read_sql("actor_tone"))
+        rows = conn.execute("SELECT actor_id, name, day, mentions, articles, tone, positive, negative FROM actor_tone").fetchall()
+    assert rows == [("p:hale", "Ann Hale", date(2026, 1, 5), 3, 2, 0.3, 2, 1)]

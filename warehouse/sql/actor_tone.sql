@@ -1,0 +1,20 @@
+-- One row per actor and publication day: how many of its mentions have a tone, and their mean.
+-- A mention's tone is that of its sentence (mention_tones, keyed by body and offsets).
+CREATE OR REPLACE TABLE actor_tone AS
+SELECT
+    m.actor_id,
+    any_value(ac.name)                          AS name,
+    a.published_date                            AS day,
+    count(*)                                    AS mentions,
+    count(DISTINCT m.article_id)                AS articles,
+    round(avg(t.tone), 4)                       AS tone,
+    count(*) FILTER (WHERE t.tone >= 0.05)      AS positive,
+    count(*) FILTER (WHERE t.tone <= -0.05)     AS negative
+FROM actor_mentions AS m
+JOIN articles AS a USING (article_id)
+JOIN mention_tones AS t
+  ON t.content_hash = a.content_hash AND t.start_char = m.start_char AND t.end_char = m.end_char
+JOIN actors AS ac USING (actor_id)
+WHERE a.published_date IS NOT NULL
+GROUP BY m.actor_id, a.published_date
+ORDER BY m.actor_id, day;
