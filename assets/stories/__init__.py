@@ -21,6 +21,7 @@ import polars as pl
 
 from assets.preview import frame_markdown
 from assets.progress import Progress
+from assets.stories.candidates import CANDIDATES, posting_rows
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
 from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix, words
 
@@ -66,17 +67,20 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
     """Stories for the articles `ids`: reads their texts and actors and the stored features of
     the articles they could join, and returns the frames the chunk writes."""
     new, terms = _chunk_terms(conn, ids)
-    dated = new["published_date"].drop_nulls()
-    lo, hi = (dated.min(), dated.max()) if dated.len() else (None, None)
-    with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
-        earlier = db.query_frame(conn, db.read_sql("stories_window"), [lo, hi, WINDOW_DAYS])
     stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
-    documents = conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]
-    all_terms = {**stored_terms(earlier), **terms}
+    documents = int(conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]) + new.height
     new_df = document_frequencies(terms)
     df_all = pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
+    df = dict(zip(df_all["term"], df_all["df"]))
+    # The new articles look up candidates with the features they will post themselves.
+    postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()), df, documents)
+    with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=postings):
+        candidates = db.query_frame(conn, db.read_sql("stories_candidates"), [WINDOW_DAYS, CANDIDATES])
+    with db.registered(conn, _earlier=candidates):
+        earlier = db.query_frame(conn, db.read_sql("stories_window"))
+    all_terms = {**stored_terms(earlier), **terms}
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
-    matrix = tfidf_matrix(ids_all, all_terms, dict(zip(df_all["term"], df_all["df"])), int(documents) + new.height)
+    matrix = tfidf_matrix(ids_all, all_terms, df, documents)
     links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
                                    earlier.select("article_id", "published_date", "dup_group_id", "story_id"),
                                    matrix, ids_all)
@@ -86,6 +90,7 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
         "_story_df": new_df,
         "_story_features": feature_rows(terms, dict(new.select("article_id", "content_hash").iter_rows())),
         "_story_corpus": pl.DataFrame({"documents": [new.height], "counted_at": [now]}),
+        "_story_postings": postings,
     }
 
 
@@ -118,6 +123,15 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
             articles, terms = _chunk_terms(conn, unfeatured[start:start + size])
             features = feature_rows(terms, dict(articles.select("article_id", "content_hash").iter_rows()))
             db.insert_frame(conn, "story_features", features)
+    with warehouse.write() as conn:  # once, after an upgrade from a warehouse without the index
+        unposted = db.query_frame(conn, db.read_sql("stories_unposted"))
+        if unposted.height:
+            df = dict(conn.execute("SELECT term, df FROM story_term_df").fetchall())
+            documents = int(conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0])
+            rows = posting_rows(stored_terms(unposted), dict(unposted.select("article_id", "published_date").iter_rows()),
+                                df, documents)
+            with db.transaction(conn):
+                db.insert_frame(conn, "story_postings", rows)
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     progress = Progress(context.log, "stories", len(pending), len(chunks))
     joined = merged = 0

@@ -25,5 +25,6 @@ SELECT -count(*), now()::TIMESTAMP FROM story_features WHERE article_id IN (SELE
 HAVING count(*) > 0;
 
 DELETE FROM story_features WHERE article_id IN (SELECT article_id FROM _stale_stories);
+DELETE FROM story_postings WHERE article_id IN (SELECT article_id FROM _stale_stories);
 DELETE FROM story_links WHERE article_id IN (SELECT article_id FROM _stale_stories);
 SELECT DISTINCT story_id FROM _stale_stories WHERE story_id IS NOT NULL ORDER BY 1;

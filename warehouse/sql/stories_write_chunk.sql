@@ -1,6 +1,7 @@
 -- One chunk of story assignment in one transaction: the new links (_story_links), earlier
 -- stories merged into others (_story_merges), the chunk's document frequencies (_story_df),
--- features (_story_features) and how many documents it adds (_story_corpus).
+-- features (_story_features) and postings (_story_postings), and how many documents it adds
+-- (_story_corpus).
 UPDATE story_links SET story_id = m.into_story_id
 FROM _story_merges AS m
 WHERE story_links.story_id = m.merged_story_id;
@@ -20,3 +21,6 @@ DELETE FROM story_features WHERE article_id IN (SELECT article_id FROM _story_fe
 INSERT INTO story_features BY NAME SELECT * FROM _story_features;
 
 INSERT INTO story_corpus BY NAME SELECT * FROM _story_corpus;
+
+DELETE FROM story_postings WHERE article_id IN (SELECT article_id FROM _story_features);
+INSERT INTO story_postings BY NAME SELECT * FROM _story_postings;

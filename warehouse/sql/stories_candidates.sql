@@ -1,0 +1,31 @@
+-- Stored articles a chunk of new articles could join a story through: per new article (the
+-- registered relation _query: article_id, term, day), the $2 stored articles sharing the most
+-- of its heaviest features, published within $1 days of it (or undated); then every article of
+-- those articles' stories, and the copies of the new articles. Ids only: their features are read
+-- next (stories_window.sql).
+WITH hits AS (
+    SELECT q.article_id AS new_id, p.article_id, count(*) AS shared
+    FROM _query AS q
+    JOIN story_postings AS p USING (term)
+    WHERE p.article_id NOT IN (SELECT article_id FROM _ids)
+      AND (q.day IS NULL OR p.day IS NULL OR abs(p.day - q.day) <= $1)
+    GROUP BY q.article_id, p.article_id
+),
+best AS (
+    SELECT article_id FROM hits
+    QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY shared DESC, article_id) <= $2
+),
+stories_touched AS (
+    SELECT DISTINCT l.story_id FROM story_links AS l JOIN best USING (article_id)
+),
+copies AS (
+    SELECT s.article_id
+    FROM article_signatures AS s
+    WHERE s.dup_group_id IN (SELECT s2.dup_group_id FROM article_signatures AS s2 JOIN _ids USING (article_id))
+      AND s.article_id NOT IN (SELECT article_id FROM _ids)
+)
+SELECT DISTINCT l.article_id
+FROM story_links AS l
+WHERE l.story_id IN (SELECT story_id FROM stories_touched)
+   OR l.article_id IN (SELECT article_id FROM copies)
+ORDER BY l.article_id
