@@ -51,8 +51,18 @@ def launched(client, instance_home: Path, warehouse: Path) -> float:
             if status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED):
                 break
             time.sleep(0.2)
-    if status != dg.DagsterRunStatus.SUCCESS:
-        raise SystemExit(f"launched run {run_id} ended {status}")
+        if status != dg.DagsterRunStatus.SUCCESS:
+            errors = [e.message or "" for e in instance.all_logs(run_id) if e.level >= 40 or "FAILURE" in str(e.dagster_event_type)]
+            raise SystemExit(f"launched run {run_id} ended {status}: " + " | ".join(errors)[-3000:])
+        phases = {}
+        for e in instance.all_logs(run_id):
+            name = str(e.dagster_event_type).split(".")[-1] if e.dagster_event_type else None
+            if name and name not in phases:
+                phases[name] = e.timestamp
+        t0 = min(phases.values())
+        print("   phases: " + ", ".join(f"{k} +{v - t0:.1f}s" for k, v in phases.items()
+                                     if k in ("RUN_ENQUEUED", "RUN_DEQUEUED", "RUN_STARTING", "RUN_START", "STEP_START",
+                                              "RUN_SUCCESS")), flush=True)
     return time.perf_counter() - start
 
 

@@ -42,8 +42,9 @@ def test_the_instance_runs_one_pipeline_run_at_a_time():
     import yaml
 
     config = yaml.safe_load((PROJECT_ROOT / ".dagster_home" / "dagster.yaml").read_text())
-    assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
-    assert "pools" not in config["concurrency"]
+    assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
+    assert "concurrency" not in config  # no op-level pool whose slot a killed run could keep
     assert config["run_monitoring"]["enabled"] is True
 
 
