@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import zlib
 
 import charset_normalizer
@@ -126,8 +127,12 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode `data` to text, returning (text, encoding name); raises UnreadableInput."""
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode `data` to text, returning (text, encoding name); raises UnreadableInput.
+
+    `declared` is the encoding the file names for itself (an XML or HTML charset): tried after
+    byte-order marks, UTF-16 and UTF-8 (which bytes confirm or refute on their own), and used only
+    when the bytes decode under it; a bogus or unknown name is ignored."""
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -155,6 +160,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _finish(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    if declared:
+        try:
+            name = codecs.lookup(declared).name
+        except LookupError:
+            name = None
+        # A declared UTF-16/32 was caught above when true; a single-byte or legacy multi-byte
+        # encoding is believed when every byte decodes under it.
+        if name and not name.startswith(("utf-16", "utf-32", "utf-8")):
+            try:
+                return _finish(data.decode(name)), name
+            except (UnicodeDecodeError, LookupError):
+                pass
     best = charset_normalizer.from_bytes(data[: 4 * 1024 * 1024]).best()
     encoding = best.encoding if best is not None else "cp1252"
     try:
@@ -172,3 +189,35 @@ def _finish(text: str) -> str:
     if control > max(8, len(text[:20000]) // 50):
         raise UnreadableInput("This looks like a binary file (it is full of control characters), not text.")
     return ftfy.fix_text(text, _REPAIR)
+
+
+# Scripts written without spaces between words: every character counts as a word (a Chinese
+# word is one to two characters, a Thai syllable about three), so thresholds set in words keep
+# their meaning for short and long texts in those scripts alike.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
+_SPACED_WORD = re.compile(r"\w+")
+
+
+def count_words(text: str | None, spaced: re.Pattern | None = None) -> int:
+    """Words of `text`, script-aware: whitespace-separated tokens (or matches of `spaced`) in
+    spaced scripts, plus one per character in scripts written without spaces (Chinese,
+    Japanese, Thai, Lao, Khmer, Burmese)."""
+    if not text:
+        return 0
+    unspaced = len(_UNSPACED.findall(text))
+    rest = _UNSPACED.sub(" ", text) if unspaced else text
+    if spaced is not None:
+        return unspaced + len(spaced.findall(rest))
+    if not unspaced:
+        return len(rest.split())
+    # Left-over punctuation of the unspaced script ("，", "。") is no word.
+    return unspaced + sum(1 for token in rest.split() if _SPACED_WORD.search(token))
+
+
+def unspaced_share(text: str | None) -> float:
+    """Share of the letters of `text` that belong to scripts written without spaces."""
+    letters = sum(1 for ch in (text or "")[:20000] if ch.isalpha())
+    return len(_UNSPACED.findall((text or "")[:20000])) / letters if letters else 0.0
