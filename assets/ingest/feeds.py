@@ -13,6 +13,7 @@ titles lose their section ("Example News - business" -> "Example News").
 from __future__ import annotations
 
 import calendar
+import codecs
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -60,12 +61,33 @@ def check_xml_is_safe(data: bytes) -> None:
             ) from None
 
 
+def _codec_name(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError):
+        return None
+
+
 def feed_utf8(data: bytes) -> bytes:
     """The feed's bytes decoded by the project's detector and re-encoded as UTF-8, with the XML
     declaration saying so."""
     declared = _DECLARED.match(data)
-    text, _ = decode_bytes(data, declared.group(1).decode("ascii", "ignore") if declared else None)
-    text = _DECLARATION.sub(r"\1", text.lstrip("\ufeff \t\r\n"), count=1)
+    text, used = decode_bytes(data, declared.group(1).decode("ascii", "ignore") if declared else None)
+    text = text.lstrip("\ufeff \t\r\n")
+    # (A sibling code page may have turned the quotes into other signs: any sign will do.)
+    named = re.match(r"^<\?xml[^>]*?\bencoding\s*=\s*\W?([A-Za-z][\w.:-]{1,39})", text[:200]) if not declared else None
+    if named:
+        # The declaration was unreadable in the raw bytes (EBCDIC, say) but reads in the
+        # detected text: a sibling code page was detected; the one the feed names is decisive.
+        name = _codec_name(named.group(1))
+        if name and name != _codec_name(used) and not name.startswith(("utf-", "utf_")):
+            try:
+                again = data.decode(name)
+                if again.lstrip("\ufeff \t\r\n").startswith("<?xml"):
+                    text = again.lstrip("\ufeff \t\r\n")
+            except (UnicodeDecodeError, LookupError):
+                pass
+    text = _DECLARATION.sub(r"\1", text, count=1)
     return text.encode("utf-8")
 
 

@@ -127,6 +127,55 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _looks_utf32(data: bytes) -> str | None:
+    # UTF-32 without a byte-order mark: three NULs in every four bytes of ASCII-range text.
+    sample = data[: 4000 - 4000 % 4]
+    if len(sample) < 8:
+        return None
+    lanes = [sample[i::4].count(0) / len(sample[i::4]) for i in range(4)]
+    # The top byte of a code point is always NUL, the next one nearly always (outside emoji).
+    if lanes[3] > 0.95 and lanes[2] > 0.9 and lanes[0] < 0.2:
+        return "utf-32-le"
+    if lanes[0] > 0.95 and lanes[1] > 0.9 and lanes[3] < 0.2:
+        return "utf-32-be"
+    return None
+
+
+# Seven-bit encodings whose bytes also read as ASCII (and so as UTF-8): believed when declared.
+_SEVEN_BIT = ("utf-7", "hz", "iso2022")
+
+
+# The encodings of documents on the web (not DOS or Mac code pages): the only ones that may
+# overrule charset-normalizer's first choice on the strength of a more coherent language.
+_WEB_ENCODINGS = ("cp125", "iso8859", "koi8", "gb", "big5", "euc", "shift_jis", "cp932", "cp949", "cp950",
+                  "tis_620", "cp874", "utf")
+
+
+def _detect(data: bytes) -> str:
+    """charset-normalizer's choice, judged on the text between tags (markup says nothing of the
+    encoding); among the candidates about as clean as the best, the most coherent language wins
+    (Turkish cp1254 over the Nordic iso8859-10 that reads it with two wrong letters)."""
+    sample = data[: 4 * 1024 * 1024]
+    if sample.lstrip()[:1] == b"<":
+        sample = re.sub(rb"<[^<>]{0,2000}>", b" ", sample)
+    results = list(charset_normalizer.from_bytes(sample))
+    if not results:
+        return "cp1252"
+    best = results[0]
+    close = [m for m in results if m.chaos <= best.chaos + 0.025 and m.coherence >= best.coherence + 0.05
+             and m.encoding.startswith(_WEB_ENCODINGS)]
+    return max(close, key=lambda m: (m.coherence, -m.chaos)).encoding if close else best.encoding
+
+
+def _declared_name(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    try:
+        return codecs.lookup(declared.strip()).name
+    except (LookupError, ValueError):
+        return None  # a bogus name is no information
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode `data` to text, returning (text, encoding name); raises UnreadableInput.
 
@@ -145,6 +194,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 return _finish(data.decode(encoding)), encoding
             except UnicodeDecodeError:
                 break
+    declared_name = _declared_name(declared)
+    if declared_name and declared_name.startswith(_SEVEN_BIT):
+        try:
+            return _finish(data.decode(declared_name), declared_name), declared_name
+        except (UnicodeDecodeError, LookupError):
+            pass
+    utf32 = _looks_utf32(data)
+    if utf32:
+        try:
+            return _finish(data.decode(utf32)), utf32
+        except UnicodeDecodeError:
+            pass
     utf16 = _looks_utf16(data)
     if utf16:
         try:
@@ -160,20 +221,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return _finish(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    if declared:
+    name = declared_name
+    # A declared UTF-16/32 was caught above when true; a single-byte or legacy multi-byte
+    # encoding is believed when every byte decodes under it (Latin-1 is read as cp1252, as
+    # browsers do: its C1 range is unused in text, cp1252's quotes and dashes are not).
+    if name in ("latin-1", "iso8859-1"):
+        name = "cp1252"
+    if name and not name.startswith(("utf-16", "utf-32", "utf-8")):
         try:
-            name = codecs.lookup(declared).name
-        except LookupError:
-            name = None
-        # A declared UTF-16/32 was caught above when true; a single-byte or legacy multi-byte
-        # encoding is believed when every byte decodes under it.
-        if name and not name.startswith(("utf-16", "utf-32", "utf-8")):
-            try:
-                return _finish(data.decode(name)), name
-            except (UnicodeDecodeError, LookupError):
-                pass
-    best = charset_normalizer.from_bytes(data[: 4 * 1024 * 1024]).best()
-    encoding = best.encoding if best is not None else "cp1252"
+            return _finish(data.decode(name)), name
+        except (UnicodeDecodeError, LookupError):
+            pass
+    encoding = _detect(data)
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
@@ -182,9 +241,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return _finish(text), encoding
 
 
-def _finish(text: str) -> str:
+def _finish(text: str, encoding: str = "") -> str:
     # Stray NULs (a few, in otherwise readable text) carry nothing and upset later tools.
     text = text.replace("\x00", "")
+    if encoding.startswith("iso2022"):
+        text = text.replace("\x1b", "")  # escape sequences left by a stateful decoder, if any
     control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if control > max(8, len(text[:20000]) // 50):
         raise UnreadableInput("This looks like a binary file (it is full of control characters), not text.")
