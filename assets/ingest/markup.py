@@ -73,6 +73,10 @@ def strip_markup(text: str) -> str:
     """A body without HTML elements, escaped tags or script code left in it as text."""
     if not text:
         return text
+    return _tidy(text, _strip_markup(text))
+
+
+def _strip_markup(text: str) -> str:
     if "<" in text or "]]>" in text:
         text = strip_tags(text)
     if "&lt;" in text or "&#60;" in text or "&#x3c;" in text.lower():
@@ -82,3 +86,11 @@ def strip_markup(text: str) -> str:
     if re.search(r"[{};]", text):
         text = "\n".join(line for line in text.split("\n") if not is_code_line(line))
     return text
+
+
+def _tidy(before: str, after: str) -> str:
+    # Lines that held only markup go; spacing left where a tag was is collapsed.
+    if after == before:
+        return after
+    lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in after.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
