@@ -14,6 +14,8 @@ SCREEN_MAX_WORDS = 80
 # The screen says what it is in its title or in a short line of its own; a sentence reporting
 # "an HTTP Error 503 for hours on Monday" is news.
 SCREEN_LINE_MAX_WORDS = 12
+# Lines with a sign of a login wall needed before a text is taken for one.
+LOGIN_SIGNS = 2
 
 _SCREENS = (
     ("an HTTP error page", re.compile(
@@ -21,15 +23,19 @@ _SCREENS = (
         r"(?:forbidden|not found|unauthori[sz]ed|gone|bad request|internal server error|bad gateway|"
         r"service (?:temporarily )?unavailable|gateway time-?out|too many requests)\b|"
         r"\bthe request(?:ed)? (?:url|page|resource) (?:is forbidden|was not found|could not be found)\b|"
-        r"\b(?:page|file|article) (?:was )?not found\b|\bthis page (?:doesn't|does not|could not|can't|cannot) "
-        r"(?:exist|be found)|\baccess (?:is )?denied\b|\byou don't have permission to access\b|"
-        r"\binternal server error\b|\bservice (?:temporarily )?unavailable\b|\bbad gateway\b",
+        r"\byou don't have permission to access\b|\binternal server error\b|\bbad gateway\b",
+        re.I)),
+    # Phrases a headline may use too ("Access denied to reporters at the border"): only a line
+    # that says nothing else counts.
+    ("an HTTP error page", re.compile(
+        r"^\W*(?:(?:page|file|article) (?:was )?not found|this page (?:doesn't|does not|could not|can't|cannot) "
+        r"(?:exist|be found)|access (?:is )?denied|service (?:temporarily )?unavailable|forbidden)\W*$",
         re.I)),
     ("a login or subscription prompt", re.compile(
         r"\b(?:please |you must |you need to )?(?:log ?in|sign ?in)\b[^.\n]{0,60}\b(?:to (?:continue|read|view|"
         r"access|see)|required)\b|\b(?:members?|subscribers?)[- ]only\b|\bthis (?:content|article|story|page) "
         r"is (?:only )?(?:available|reserved) (?:only )?(?:to|for) (?:members|subscribers|registered users)\b|"
-        r"\b(?:forgot|lost) (?:your )?password\b|\busername\s*(?:or e-?mail)?\s*:?\s*\n?\s*password\b",
+        r"\b(?:forgot|lost) (?:your )?password\b|^\W*(?:username|user name|e-?mail|password)\W*$",
         re.I)),
     ("a bot check", re.compile(
         r"\b(?:checking (?:if the site connection is secure|your browser)|verify (?:that )?you are (?:a )?human|"
@@ -45,9 +51,11 @@ def screen_reason(title: str | None, text: str | None) -> str | None:
         return None
     lines = [title or ""] + [line for line in body[:3000].split("\n") if line.strip()][:15]
     for kind, pattern in _SCREENS:
-        for line in lines:
-            match = pattern.search(line) if count_words(line) <= SCREEN_LINE_MAX_WORDS else None
-            if match:
-                quoted = re.sub(r"\s+", " ", match.group(0)).strip()
-                return f"This is {kind} (\"{quoted}\"), not an article."
+        matches = [m for m in (pattern.search(line) for line in lines if count_words(line) <= SCREEN_LINE_MAX_WORDS)
+                   if m]
+        # A login wall shows more than one sign of itself (a prompt and a password field, say);
+        # one "members-only" in a headline is news about a club.
+        if len(matches) >= (LOGIN_SIGNS if kind.startswith("a login") else 1):
+            quoted = re.sub(r"\s+", " ", matches[0].group(0)).strip()
+            return f"This is {kind} (\"{quoted}\"), not an article."
     return None

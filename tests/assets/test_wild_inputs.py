@@ -291,6 +291,10 @@ def test_error_page_is_rejected():
 def test_login_prompt_is_rejected_but_news_about_an_outage_is_not():
     assert screen_reason("Members", "This article is for subscribers only.\nUsername\nPassword\nForgot your password?") \
         == 'This is a login or subscription prompt ("subscribers only"), not an article.'
+    assert screen_reason("Access denied to reporters at the border", "Reporters were turned back at the border "
+                                                                     "crossing on Monday, officials said.") is None
+    assert screen_reason("Access denied", "You are not allowed to view this page.") is not None
+    assert screen_reason("Members-only club reopens", "The club reopened its doors on Friday.") is None
     assert screen_reason("Council site down", "The council website showed an HTTP Error 503 for most of Monday, "
                                               "officials said.") is None
 
