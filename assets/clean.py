@@ -413,6 +413,10 @@ def publication_date(raw_text: str, meta_date: date | None, meta_source: str | N
 # A leading headline line of a text file: a few words, no sentence end, no dateline, no byline.
 HEADLINE_MAX_WORDS = 25
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
+# Wire desk notes and credits that can top a story: "Eds: UPDATES with ...", "... By ANNA
+# KELLER Associated Press Writer".
+_DESK_NOTE = re.compile(r"^(?:eds?|editors?|note|advisory|corrects?|correction|updates?|embargoed)\b\s*[:.]", re.I)
+_CREDIT = re.compile(r"\b[Bb]y [A-Z][\w.'-]+ [A-Z]|\b(?:Press|Staff) Writer\b|\bCorrespondent\b")
 
 
 def leading_headline(lines: list[str]) -> str | None:
@@ -428,7 +432,7 @@ def leading_headline(lines: list[str]) -> str | None:
         return None
     if _DATELINE_ISO.match(first) or _DATELINE_AGENCY.match(first) or _DATED_LINE.search(first):
         return None
-    if _BYLINE.match(first) or furniture_line(first, False) or first[0].islower() or first.startswith(("(", "[", "|")):
+    if _BYLINE.match(first) or _DESK_NOTE.search(first) or _CREDIT.search(first) or furniture_line(first, False) or first[0].islower() or first.startswith(("(", "[", "|")):
         return None
     # A headline is followed by text that is longer than itself (the article).
     if sum(_words(line) for line in content[1:]) < 2 * words:

@@ -315,6 +315,10 @@ def test_leading_headline_line_becomes_the_title():
     ("The council met on Monday.\nIt approved the budget for the year.", None),
     ("By Anna Keller\nThe council met on Monday and approved the budget for the year.", None),
     ("Only one line of text here", None),
+    ("Eds: ADDS quotes from the mayor By ANNA KELLER Press Writer\nHARBOURTON (AP) _ The ferry sank on Monday, "
+     "officials said.", None),
+    ("Bridge opened by the mayor\nThe new bridge over the river was opened on Monday by the mayor of the town.",
+     "Bridge opened by the mayor"),
     ("Ferry fares rise in spring\n\nThe ferry company said fares would rise by five percent in April.",
      "Ferry fares rise in spring"),
 ])
