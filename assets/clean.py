@@ -419,14 +419,27 @@ _DESK_NOTE = re.compile(r"^(?:eds?|editors?|note|advisory|corrects?|correction|u
 _CREDIT = re.compile(r"\b[Bb]y [A-Z][\w.'-]+ [A-Z]|\b(?:Press|Staff) Writer\b|\bCorrespondent\b")
 
 
+# A headline that runs straight into the dateline of the first sentence on one line:
+# "Bundestag billigt höheren Verteidigungshaushalt BERLIN — Der Bundestag hat ...".
+_HEADLINE_THEN_DATELINE = re.compile(
+    r"^(?P<head>\S.{8,200}?[^\W_])\s+[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ.'\-]{2,}(?: [A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ.'\-]+){0,2}"
+    r"(?:,\s*[A-Z][\w.']+(?: [A-Z][\w.']+)?)?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[—–_-]\s+[A-ZÄÖÜÉÈ\"“„«]"
+)
+
+
 def leading_headline(lines: list[str]) -> str | None:
     """The first line of a plain text file when it is a headline of its own: followed by more
     text, between 2 and HEADLINE_MAX_WORDS words, not a sentence, not a dateline, byline or
     header-like label. Only that line is taken, never the sentence after it."""
     content = [line for line in lines if line.strip()]
-    if len(content) < 2:
+    if not content:
         return None
     first = content[0].strip()
+    glued = _HEADLINE_THEN_DATELINE.match(first)
+    if glued and not _is_sentence(glued["head"]) and not glued["head"].isupper():
+        first, content = glued["head"], [glued["head"], first[glued.end("head"):]] + content[1:]
+    if len(content) < 2:
+        return None
     words = _words(first)
     if not 2 <= words <= HEADLINE_MAX_WORDS or _is_sentence(first) or first.endswith((",", "-", "—", "–")):
         return None

@@ -317,6 +317,10 @@ def test_leading_headline_line_becomes_the_title():
     ("Only one line of text here", None),
     ("Eds: ADDS quotes from the mayor By ANNA KELLER Press Writer\nHARBOURTON (AP) _ The ferry sank on Monday, "
      "officials said.", None),
+    ("Bundestag billigt höheren Verteidigungshaushalt BERLIN — Der Bundestag hat am Donnerstag mehr Geld für die "
+     "Verteidigung beschlossen. Die Opposition stimmte dagegen.", "Bundestag billigt höheren Verteidigungshaushalt"),
+    ("Officials in the NATO - led mission said on Monday that the convoy had arrived safely.", None),
+    ("BUCHAREST, Romania (AP) _ An Arctic cold wave has killed at least 65 people across Europe, officials said.", None),
     ("Bridge opened by the mayor\nThe new bridge over the river was opened on Monday by the mayor of the town.",
      "Bridge opened by the mayor"),
     ("Ferry fares rise in spring\n\nThe ferry company said fares would rise by five percent in April.",
