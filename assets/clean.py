@@ -5,9 +5,16 @@ ligatures, NFC) and page furniture is removed by general rules: per line, signal
 lines without sentence punctuation, navigation / call-to-action / paywall / cookie / share
 vocabulary, widget labels and percentages (applied fully only to documents that look like a
 copied web page, so wire copy, results tables and datelines survive), and across documents,
-short lines that the same outlet repeats in many documents. Each article also gets its
-publication date (metadata, else a dateline or a dated phrase in the text, else the file's
-modification time), its language and a content hash for deduplication.
+short lines that the same outlet repeats in many documents (each distinct text counted once,
+so copies of one item in repeated feed snapshots are duplicates, not furniture). Removal never
+empties a body, and a line that is most of its article is never furniture. Markup and script
+code left by the parsers are removed; titles lose their tags and entities. A feed item with a
+headline only gets the headline as its body (`body_kind = 'headline'`, else 'text'), so the
+entity step analyses it. Words are counted script-aware (see `count_words`: one per character
+in Chinese, Japanese and Thai), and full-width punctuation stays as written. A text file's
+leading headline line becomes its title. Each article also gets its publication date
+(metadata, else a dateline or a dated phrase in the text, else the file's modification time),
+its language and a content hash for deduplication.
 """
 
 import hashlib
@@ -22,8 +29,11 @@ import ftfy
 import polars as pl
 import py3langid
 
-from assets.ingest.dates import text_date
+from assets.actors.provenance import agency_credit
+from assets.ingest.dates import _DATELINE_AGENCY, _DATELINE_ISO, text_date
+from assets.ingest.markup import plain_title, strip_markup
 from assets.ingest.scan import RECORD_SCHEMA, article_id
+from assets.ingest.textio import count_words, unspaced_share
 from assets.preview import frame_markdown
 from assets.progress import Progress
 from pipelines.resources import WarehouseResource
@@ -45,6 +55,8 @@ ARTICLE_SCHEMA = {
     "body": pl.String,
     "word_count": pl.Int32,
     "content_hash": pl.String,
+    "body_kind": pl.String,  # text | headline (a feed item with a headline only: the body is the headline)
+    "agency": pl.String,  # the wire agency the article credits (assets/actors/provenance.py), NULL when none
 }
 # Formats whose text is already the main text extracted from a page.
 EXTRACTED_FORMATS = ("html", "warc")
@@ -61,11 +73,19 @@ UNPUNCTUATED_KEEP_WORDS = 20
 # In a page copy, a sentence with call-to-action, paywall or cookie words is furniture below this.
 STRONG_FURNITURE_MAX_WORDS = 15
 
+# A line holding at least this share of its document's words is the article, not furniture.
+ARTICLE_LINE_SHARE = 0.5
+
 # In a page copy, the words of prose one furniture line outweighs when delimiting the article.
 FURNITURE_LINE_COST = 8.0
 FURNITURE_LINE_WORDS_CAP = 8
 
-_FIX = ftfy.TextFixerConfig(uncurl_quotes=True, fix_latin_ligatures=True, fix_character_width=True, normalization="NFC")
+# Character widths are folded by `_fold_widths` below, not by ftfy, which would rewrite the
+# full-width punctuation of Chinese and Japanese text to ASCII.
+_FIX = ftfy.TextFixerConfig(uncurl_quotes=True, fix_latin_ligatures=True, fix_character_width=False, normalization="NFC")
+# Full-width Latin letters and digits (a Latin word typed in a CJK input method) and half-width
+# katakana are folded to their usual forms; full-width punctuation is left as written.
+_WIDE_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f]+")
 
 # Characters that change nothing of the meaning when replaced (hyphens, spaces, zero widths).
 _TRANSLATE = str.maketrans(
@@ -93,7 +113,7 @@ _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")  # words of letters only, for language evidence
 # A sentence ends in . ! ? … : ; possibly followed by closing quotes or brackets; a line that
 # ends in a bare bracket or quote ("Sources (0)") does not.
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？；：．][\"'»”’)\]」』）》〕】]*\s*$")
 
 # Navigation, calls to action, paywalls, cookie banners, sharing and widget vocabulary, in the
 # words sites use for them. In a page copy, a line with the strong vocabulary is furniture unless
@@ -143,6 +163,7 @@ _MOSTLY_SYMBOLS = re.compile(r"^[\W\d_]*$")
 def normalise_text(text: str) -> str:
     """Unicode repair and typography normalisation that keeps the meaning of the text."""
     text = ftfy.fix_text(text or "", _FIX).translate(_TRANSLATE)
+    text = _WIDE_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = unicodedata.normalize("NFC", text)
     lines = []
     for line in text.split("\n"):
@@ -186,7 +207,7 @@ def spelling_vocabulary(texts: Iterable[str]) -> dict[str, str]:
 
 
 def _words(line: str) -> int:
-    return len(_WORD.findall(line))
+    return count_words(line, _WORD)
 
 
 def _is_sentence(line: str) -> bool:
@@ -279,10 +300,13 @@ def remove_furniture(
     lines = text.split("\n")
     page_copy = not extracted and looks_like_page_copy(lines)
     headline = _headline_index(lines, title) if page_copy else None
+    total = sum(_words(line) for line in lines)
     keep = []
     for index, line in enumerate(lines):
         drop = index != headline and (
-            furniture_line(line, page_copy) or (repeated and _repeatable(line) and line_key(line) in repeated)
+            furniture_line(line, page_copy)
+            or (repeated and _repeatable(line) and line_key(line) in repeated
+                and _words(line) < ARTICLE_LINE_SHARE * total)
         )
         keep.append(not drop)
     if page_copy:
@@ -320,9 +344,13 @@ def repeated_lines(
 
     `documents` has columns outlet and text (normalised)."""
     counts: dict[tuple[str, str], int] = Counter()
+    seen: set[tuple[str, str]] = set()
     for outlet, text in documents.select("outlet", "text").iter_rows():
         if not outlet:
             continue  # documents of unknown outlets come from many sites: nothing to learn
+        if (outlet, content_hash(text or "")) in seen:
+            continue  # a copy of a text counted already (one item in several feed snapshots)
+        seen.add((outlet, content_hash(text or "")))
         keys = {line_key(line) for line in (text or "").split("\n") if _repeatable(line)}
         for key in keys:
             counts[(outlet or "", key)] += 1
@@ -346,6 +374,11 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     hinted = hint.strip().lower().replace("_", "-").split("-")[0] if hint else None
     hinted = hinted if hinted and re.fullmatch(r"[a-z]{2}", hinted) else None
     sample = (text or "")[:5000]
+    if count_words(sample) >= 8 and unspaced_share(sample) > 0.5:
+        # Chinese, Japanese, Thai: no spaces, so no "running words" to pick out; the
+        # characters themselves carry the language.
+        code, _ = py3langid.classify(sample)
+        return code
     words = _WORD.findall(sample)
     if len(words) < 8:
         return hinted
@@ -379,10 +412,67 @@ def publication_date(raw_text: str, meta_date: date | None, meta_source: str | N
     return None, None
 
 
+# A leading headline line of a text file: a few words, no sentence end, no dateline, no byline.
+HEADLINE_MAX_WORDS = 25
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
+# Wire desk notes and credits that can top a story: "Eds: UPDATES with ...", "... By ANNA
+# KELLER Associated Press Writer".
+_DESK_NOTE = re.compile(r"^(?:eds?|editors?|note|advisory|corrects?|correction|updates?|embargoed)\b\s*[:.]", re.I)
+_CREDIT = re.compile(r"\b[Bb]y [A-Z][\w.'-]+ [A-Z]|\b(?:Press|Staff) Writer\b|\bCorrespondent\b")
+
+
+# A headline that runs straight into the dateline of the first sentence on one line:
+# "Bundestag billigt höheren Verteidigungshaushalt BERLIN — Der Bundestag hat ...".
+_HEADLINE_THEN_DATELINE = re.compile(
+    r"^(?P<head>\S.{8,200}?[^\W_])\s+[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ.'\-]{2,}(?: [A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ.'\-]+){0,2}"
+    r"(?:,\s*[A-Z][\w.']+(?: [A-Z][\w.']+)?)?\s*(?:\([A-Za-z .&-]{2,30}\)\s*)?[—–_-]\s+[A-ZÄÖÜÉÈ\"“„«]"
+)
+
+
+def leading_headline(lines: list[str]) -> str | None:
+    """The first line of a plain text file when it is a headline of its own: followed by more
+    text, between 2 and HEADLINE_MAX_WORDS words, not a sentence, not a dateline, byline or
+    header-like label. Only that line is taken, never the sentence after it."""
+    content = [line for line in lines if line.strip()]
+    if not content:
+        return None
+    first = content[0].strip()
+    glued = _HEADLINE_THEN_DATELINE.match(first)
+    if glued and not _is_sentence(glued["head"]) and not glued["head"].isupper():
+        first, content = glued["head"], [glued["head"], first[glued.end("head"):]] + content[1:]
+    if len(content) < 2:
+        return None
+    words = _words(first)
+    if not 2 <= words <= HEADLINE_MAX_WORDS or _is_sentence(first) or first.endswith((",", "-", "—", "–")):
+        return None
+    if _DATELINE_ISO.match(first) or _DATELINE_AGENCY.match(first) or _DATED_LINE.search(first):
+        return None
+    if _BYLINE.match(first) or _DESK_NOTE.search(first) or _CREDIT.search(first) or furniture_line(first, False) or first[0].islower() or first.startswith(("(", "[", "|")):
+        return None
+    # A headline is followed by text that is longer than itself (the article).
+    if sum(_words(line) for line in content[1:]) < 2 * words:
+        return None
+    return first
+
+
+def clean_body(text: str, title: str | None, repeated: set[str], extracted: bool) -> tuple[str, str]:
+    """The body and its kind ('text', or 'headline' when the item has only a headline).
+    Furniture removal never empties a body: without text left, the cross-document rule is
+    dropped, then every rule (the text as delivered, normalised, is the article)."""
+    body = remove_furniture(text, title, repeated, extracted)
+    if not body.strip() and repeated:
+        body = remove_furniture(text, title, frozenset(), extracted)
+    if not body.strip():
+        body = text.strip()
+    if not body and title:
+        return normalise_text(title), "headline"
+    return body, "text"
+
+
 def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Frames `articles` and `line_stats` from the `records` frame of raw_articles."""
     rows = records.to_dicts()
-    normalised = [normalise_text(row["text"] or "") for row in rows]
+    normalised = [normalise_text(strip_markup(row["text"] or "")) for row in rows]
     vocabulary = spelling_vocabulary(normalised)
     normalised = [repair_replacement_chars(text, vocabulary) for text in normalised]
     outlets = [row["outlet"] or "" for row in rows]  # "" = unknown: no repetition statistics
@@ -390,15 +480,18 @@ def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None =
     articles = []
     for row, text, outlet in zip(rows, normalised, outlets):
         extracted = row.get("format") in EXTRACTED_FORMATS
-        body = remove_furniture(text, row.get("title"), repeated.get(outlet, set()), extracted)
+        title = plain_title(row.get("title"))
+        body, body_kind = clean_body(text, title, repeated.get(outlet, set()), extracted)
         published, date_source = publication_date(
             row["text"] or "", row.get("meta_date"), row.get("meta_date_source"), row.get("file_mtime_date")
         )
-        title = row.get("title")
-        if not title and row.get("format") in ("txt", "md") and looks_like_page_copy(text.split("\n")):
+        if not title and row.get("format") in ("txt", "md"):
             lines = text.split("\n")
-            index = _headline_index(lines, None)
-            title = lines[index] if index is not None else None
+            if looks_like_page_copy(lines):
+                index = _headline_index(lines, None)
+                title = lines[index] if index is not None else None
+            else:
+                title = leading_headline(lines)
         articles.append(
             {
                 "article_id": article_id(row["source_path"], row["record_index"]),
@@ -414,8 +507,10 @@ def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None =
                 "date_source": date_source,
                 "language": detect_language(body, row.get("language")),
                 "body": body,
-                "word_count": len(body.split()),
+                "word_count": count_words(body),
                 "content_hash": content_hash(body),
+                "body_kind": body_kind,
+                "agency": agency_credit(body),
             }
         )
     return {"articles": pl.DataFrame(articles, schema=ARTICLE_SCHEMA), "line_stats": line_stats}

@@ -256,7 +256,7 @@ def parse_json(
 def sniff_format(data: bytes) -> str | None:
     """The format of decoded-looking bytes with no telling extension, from their first bytes."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"warc/"):
+    if head.startswith((b"warc/", b"filedesc://")):  # WARC, or the ARC files that preceded it
         return "warc"
     if head.startswith((b"{", b"[")):
         return "json"

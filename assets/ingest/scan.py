@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlparse
 
 import polars as pl
 
@@ -34,6 +33,9 @@ from assets.ingest.formats import (
     sniff_format,
 )
 from assets.ingest.html import html_to_text, parse_html
+from assets.ingest.markup import plain_title
+from assets.ingest.outlets import normalise_outlet
+from assets.ingest.screens import screen_reason
 from assets.ingest.textio import (
     MAX_DECOMPRESSED_BYTES,
     UnreadableInput,
@@ -237,29 +239,50 @@ def parse_bytes(name: str, data: bytes) -> ParsedFile:
         elif fmt in ("json", "jsonl"):
             result.records, result.notes = parse_json(data, fmt, html_to_text)
         elif fmt in ("rss", "atom", "xml"):
-            result.records, result.format = parse_feed(data, fmt)
+            result.records, result.format, result.notes = parse_feed(data, fmt)
         elif fmt == "warc":
             result.records, result.notes = parse_warc(data, fmt)
+        screen_records(result)
     except UnreadableInput as exc:
         result.reason = str(exc)
         result.records = []
     except RecursionError:
         result.reason = "The file is nested too deeply to parse (a possible attack), so it was not read."
         result.records = []
+    except MemoryError:
+        result.reason = "The file needs more memory to parse than this machine gives one file, so it was not read."
+        result.records = []
+    except Exception as exc:  # noqa: BLE001 - whatever a parser raises, one file never fails a run
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        result.reason = (f"The file could not be parsed as {result.format or 'any known format'} "
+                         f"({type(exc).__name__}{': ' + detail if detail else ''}).")
+        result.records = []
     return result
 
 
+def screen_records(result: ParsedFile) -> None:
+    """Drop records that are error pages, login prompts or bot checks (see `screens`), with a
+    note; when every record is one, the file is rejected with the reason."""
+    kept, reasons = [], []
+    for record in result.records:
+        result.notes.extend(record.pop("notes", None) or [])
+        reason = screen_reason(plain_title(record.get("title")), record.get("text"))
+        if reason:
+            reasons.append(reason)
+        else:
+            kept.append(record)
+    if reasons and not kept:
+        raise UnreadableInput(reasons[0] if len(reasons) == 1 else f"All {len(reasons)} records are error pages "
+                              f"or login prompts, not articles; the first: {reasons[0]}")
+    if reasons:
+        result.notes.append(f"{len(reasons)} record(s) skipped as error pages or login prompts ({reasons[0]})")
+    result.records = kept
+
+
 def outlet_fallback(record: dict[str, Any], source_path: str) -> str | None:
-    """The outlet a record names, else its url's domain, else the landing subfolder it sits in."""
-    if record.get("outlet"):
-        return str(record["outlet"]).strip() or None
-    url = record.get("url")
-    if url:
-        host = urlparse(url if "//" in url else "//" + url).hostname
-        if host:
-            return host.removeprefix("www.")
-    parts = PurePosixPath(source_path).parts
-    return parts[0] if len(parts) > 1 else None
+    """The outlet a record names (a url or host name as its registered domain; never its
+    headline), else its url's registered domain, else the landing subfolder it sits in."""
+    return normalise_outlet(record.get("outlet"), record.get("url"), record.get("title"), source_path)
 
 
 def pending_files(listing: list[LandingFile], ledger: pl.DataFrame) -> list[LandingFile]:
@@ -329,7 +352,10 @@ def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None,
                     files.append(dict(source_path=item.source_path, size=item.size, mtime_ns=item.mtime_ns,
                                       file_hash=file_hash, status="unchanged", articles=previous.get("articles") or 0))
                     continue
-                parsed = parse_bytes(item.source_path, data)
+                try:
+                    parsed = parse_bytes(item.source_path, data)
+                except Exception as exc:  # noqa: BLE001 - parse_bytes catches all; this is the last guard
+                    parsed = ParsedFile(reason=f"The file could not be parsed ({type(exc).__name__}).")
         counts["changed" if previous is not None else "new"] += 1
         if parsed.notes:
             notes[item.source_path] = parsed.notes
@@ -351,6 +377,7 @@ def scan_landing(root: Path, ledger: pl.DataFrame, log: Any = None,
             for key in ("title", "url", "author", "language"):
                 if row[key] is not None:
                     row[key] = str(row[key]).strip() or None
+            row["title"] = plain_title(row["title"])
             records.append(row)
         files.append(dict(source_path=item.source_path, size=item.size, mtime_ns=item.mtime_ns,
                           file_hash=file_hash, status="loaded", articles=len(parsed.records)))

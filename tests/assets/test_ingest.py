@@ -281,7 +281,7 @@ def test_warc_html_responses_become_records(landing):
     result = scan(landing)
     records = result["records"]
     assert records.select("record_index", "format", "outlet", "meta_date").rows() == [(0, "warc", "Riverside Post", date(2024, 5, 20))]
-    assert result["notes"] == {"crawl.warc.gz": ["1 non-HTML or empty WARC record(s) skipped."]}
+    assert result["notes"] == {"crawl.warc.gz": ["1 revisit, non-HTML or empty WARC record(s) skipped."]}
 
 
 def test_parse_bytes_sniffs_files_without_extension():
