@@ -3,8 +3,9 @@
 Reads a warehouse the pipeline filled from a development set (its `articles` and `mentions`)
 and that set's gold (file, story), builds the story features with the project's own functions,
 and fits a logistic model over every pair of gold articles published within the window: same
-story or not, from the cosine of body words, of titles (first sentences), of actors, and
-log(1 + days apart). Class weights balance the few same-story pairs against the many others.
+story or not, from the merge model's features (clustering.FEATURES: the log of the body-word
+cosine, the title cosine, actor evidence that counts only with agreeing body words, and
+log(1 + days apart)). Class weights balance the few same-story pairs against the many others.
 Then it clusters the set with the fitted model for each link threshold of a grid and prints
 pairwise and B-cubed F1, so that the threshold is chosen on the same set; `--halves` fits on
 one half of the gold stories and measures on the other, both ways (a check that the settings
@@ -27,7 +28,7 @@ from assets.stories import clustering
 from assets.stories.clustering import PairScorer, cluster
 from assets.stories.features import article_terms, document_frequencies, tfidf_matrix
 
-FEATURES = ("body", "title", "actors", "days")
+FEATURES = clustering.FEATURES
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.5)
 
 
