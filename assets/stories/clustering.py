@@ -86,18 +86,27 @@ class PairScorer:
     def features(self, ra, rb) -> dict[str, np.ndarray]:
         """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb: the cosines of
         each group (body, title, actors) and the model's FEATURES."""
-        out = {}
-        for name, kind in (("body", BODY), ("title", TITLE), ("actors", ACTOR)):
-            out[name] = group_cosines(self.groups[kind], ra, rb)
+        body, title, actors = (group_cosines(self.groups[kind], ra, rb) for kind in (BODY, TITLE, ACTOR))
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
-        out["days"] = np.log1p(np.nan_to_num(gap, nan=0.0))
-        out["log_body"] = np.log(out["body"] + 0.01)
-        out["actors_with_words"] = np.sqrt(out["actors"] * np.maximum(out["body"] - WORD_FLOOR, 0.0))
-        return out
+        return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
     def block(self, ra, rb) -> np.ndarray:
         """Probabilities that the pairs ra x rb report one event."""
         return probability(self.features(ra, rb), self.model)
+
+
+def pair_features(body, title, actors, days_apart) -> dict[str, np.ndarray]:
+    """The group cosines (body, title, actors) and the model's FEATURES of pairs, from their
+    cosines and days apart (arrays of one shape; undated pairs count as 0 days apart)."""
+    body, title, actors = (np.asarray(x, dtype=np.float64) for x in (body, title, actors))
+    return {
+        "body": body,
+        "title": title,
+        "actors": actors,
+        "log_body": np.log(body + 0.01),
+        "actors_with_words": np.sqrt(actors * np.maximum(body - WORD_FLOOR, 0.0)),
+        "days": np.log1p(np.asarray(days_apart, dtype=np.float64)),
+    }
 
 
 def probability(features: dict[str, np.ndarray], model: dict) -> np.ndarray:
