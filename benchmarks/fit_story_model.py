@@ -11,7 +11,10 @@ pairwise and B-cubed F1, so that the threshold is chosen on the same set; `--hal
 one half of the gold stories and measures on the other, both ways (a check that the settings
 are not tuned to one half).
 
+`--word-floor` measures another clustering.WORD_FLOOR (refitting the model for it).
+
 usage: .venv/bin/python -m benchmarks.fit_story_model WAREHOUSE GOLD [--model JSON] [--halves]
+       [--also WAREHOUSE GOLD] [--word-floor X]
 """
 
 import argparse
@@ -111,7 +114,10 @@ def main() -> None:
     parser.add_argument("--halves", action="store_true")
     parser.add_argument("--also", nargs=2, action="append", default=[], metavar=("WAREHOUSE", "GOLD"),
                         help="another development set whose pairs join the fit (measured too)")
+    parser.add_argument("--word-floor", type=float, help="body cosine below which actors count nothing")
     args = parser.parse_args()
+    if args.word_floor is not None:
+        clustering.WORD_FLOOR = args.word_floor
     articles, mentions, _ = load(args.warehouse, args.gold)
     others = [load(w, g)[:2] for w, g in args.also]
     if args.halves:
