@@ -3,14 +3,18 @@
 Reads a warehouse the pipeline filled from a development set (its `articles` and `mentions`)
 and that set's gold (file, story), builds the story features with the project's own functions,
 and fits a logistic model over every pair of gold articles published within the window: same
-story or not, from the cosine of body words, of titles (first sentences), of actors, and
-log(1 + days apart). Class weights balance the few same-story pairs against the many others.
+story or not, from the merge model's features (clustering.FEATURES: the log of the body-word
+cosine, the title cosine, actor evidence that counts only with agreeing body words, and
+log(1 + days apart)). Class weights balance the few same-story pairs against the many others.
 Then it clusters the set with the fitted model for each link threshold of a grid and prints
 pairwise and B-cubed F1, so that the threshold is chosen on the same set; `--halves` fits on
 one half of the gold stories and measures on the other, both ways (a check that the settings
 are not tuned to one half).
 
+`--word-floor` measures another clustering.WORD_FLOOR (refitting the model for it).
+
 usage: .venv/bin/python -m benchmarks.fit_story_model WAREHOUSE GOLD [--model JSON] [--halves]
+       [--also WAREHOUSE GOLD] [--word-floor X]
 """
 
 import argparse
@@ -27,7 +31,7 @@ from assets.stories import clustering
 from assets.stories.clustering import PairScorer, cluster
 from assets.stories.features import article_terms, document_frequencies, tfidf_matrix
 
-FEATURES = ("body", "title", "actors", "days")
+FEATURES = clustering.FEATURES
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.5)
 
 
@@ -110,7 +114,10 @@ def main() -> None:
     parser.add_argument("--halves", action="store_true")
     parser.add_argument("--also", nargs=2, action="append", default=[], metavar=("WAREHOUSE", "GOLD"),
                         help="another development set whose pairs join the fit (measured too)")
+    parser.add_argument("--word-floor", type=float, help="body cosine below which actors count nothing")
     args = parser.parse_args()
+    if args.word_floor is not None:
+        clustering.WORD_FLOOR = args.word_floor
     articles, mentions, _ = load(args.warehouse, args.gold)
     others = [load(w, g)[:2] for w, g in args.also]
     if args.halves:

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 import polars as pl
 import pytest
 
 from assets import stories
+from assets.stories.clustering import LINK_THRESHOLD, WORD_FLOOR, PairScorer, pair_features, probability
 from pipelines.resources import WarehouseResource
 from warehouse import db
 from tests.conftest import store_articles
@@ -89,6 +91,46 @@ def test_articles_far_apart_in_time_are_not_compared():
     links = dict(stories.cluster(frame, NO_MENTIONS).select("article_id", "story_id").iter_rows())
     assert links["bridge-funding"] == "s-bridge-funding"
     assert links["bridge-report"] == "s-bridge-vote"
+
+
+def test_actor_evidence_counts_only_with_agreeing_body_words():
+    # words at the floor (unrelated articles of a week share that much): actors add nothing
+    assert pair_features([WORD_FLOOR], [0.0], [1.0], [0])["actors_with_words"].tolist() == [0.0]
+    assert pair_features([0.0], [0.0], [1.0], [0])["actors_with_words"].tolist() == [0.0]
+    # words that agree: the geometric mean of the actor cosine and the words beyond the floor
+    assert pair_features([WORD_FLOOR + 0.25], [0.0], [0.36], [0])["actors_with_words"].round(9).tolist() == [0.3]
+    assert pair_features([0.3], [0.1], [0.2], [np.e - 1])["days"].round(9).tolist() == [1.0]
+
+
+def pair_probability(a: str, b: str, actors: list[str]) -> float:
+    """The merge model's probability for two fixture articles that both name `actors`."""
+    frame = articles([a, b])
+    mentions = pl.DataFrame({"article_id": [x for x in (a, b) for _ in actors], "actor_id": actors * 2}, schema=NO_MENTIONS.schema)
+    terms = stories.article_terms(frame, mentions)
+    df = stories.document_frequencies(terms)
+    matrix = stories.tfidf_matrix([a, b], terms, dict(zip(df["term"], df["df"])), 2)
+    days = np.array([d.toordinal() for d in frame["published_date"]], dtype=float)
+    return float(PairScorer(matrix, days).block([0], [1])[0, 0])
+
+
+@pytest.mark.parametrize("actors", [["lakemont"], ["lakemont", "council", "mayor", "state"]])
+def test_shared_actors_alone_do_not_link_different_events(actors):
+    # the orchestra's news and the bridge vote share a city (and here a council and a mayor)
+    # but not their words: however many actors they share, they stay apart
+    assert pair_probability("bridge-vote", "orchestra", actors) < LINK_THRESHOLD
+
+
+def test_shared_actors_lift_reports_whose_words_agree():
+    alone = pair_probability("bridge-vote", "bridge-report", [])
+    one = pair_probability("bridge-vote", "bridge-report", ["lakemont"])
+    several = pair_probability("bridge-vote", "bridge-report", ["lakemont", "council", "mayor", "state"])
+    assert LINK_THRESHOLD < alone < one < several
+
+
+def test_the_model_ignores_actors_when_words_do_not_agree():
+    unrelated = {"body": [0.04, 0.04], "title": [0.0, 0.0], "actors": [0.0, 1.0]}
+    p = probability(pair_features(**unrelated, days_apart=[1, 1]), stories.clustering.MODEL)
+    assert p[0] == p[1] < LINK_THRESHOLD
 
 
 def earlier_frame(assigned: dict[str, str], days=None) -> pl.DataFrame:
