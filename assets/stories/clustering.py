@@ -21,7 +21,7 @@ import polars as pl
 from scipy import sparse
 
 from assets.stories.features import (
-    ACTOR, BODY, TITLE, article_terms, document_frequencies, group_cosines, group_rows, headline, tfidf_matrix,
+    ACTOR, BODY, GROUP_PRIOR, TITLE, article_terms, document_frequencies, group_rows, headline, tfidf_matrix,
 )
 
 # Settings measured on the stories-dev split (benchmarks/bench_dedup_stories.py prints them;
@@ -77,17 +77,44 @@ def _day(d: date | None) -> int | None:
 
 
 class PairScorer:
-    """The merge model's features and probability for blocks of article pairs."""
+    """The merge model's features and probability for blocks of article pairs.
+
+    Agglomeration asks for the same rows again and again in small blocks; each group's cosines
+    of a row against every row are computed once (one sparse product for all rows asked at a
+    time) and kept, so a block is an index into cached rows rather than a sparse product of its
+    own. The values are those of `group_cosines`."""
 
     def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
         self.groups = group_rows(matrix)
         self.days = days
         self.model = model or MODEL
+        self._norms = {kind: np.sqrt(np.asarray(g.multiply(g).sum(axis=1)).ravel() + GROUP_PRIOR**2)
+                       for kind, g in self.groups.items()}
+        self._transposed = {kind: sparse.csr_matrix(g.T) for kind, g in self.groups.items()}
+        self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in self.groups}
+
+    def _cosine_rows(self, kind: int, rows) -> np.ndarray:
+        cache = self._cached[kind]
+        missing = sorted({int(r) for r in rows if int(r) not in cache})
+        if missing:
+            products = (self.groups[kind][missing] @ self._transposed[kind]).toarray()
+            norms = self._norms[kind]
+            products /= np.outer(norms[missing], norms)
+            for r, values in zip(missing, products):
+                cache[r] = values
+        return np.vstack([cache[int(r)] for r in rows]) if len(rows) else np.zeros((0, len(self._norms[kind])))
+
+    def cosines(self, kind: int, ra, rb) -> np.ndarray:
+        """Cosines (len(ra) x len(rb)) of one feature group, as `group_cosines` gives them."""
+        ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
+        if len(ra) <= len(rb):
+            return self._cosine_rows(kind, ra)[:, rb]
+        return self._cosine_rows(kind, rb)[:, ra].T
 
     def features(self, ra, rb) -> dict[str, np.ndarray]:
         """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb: the cosines of
         each group (body, title, actors) and the model's FEATURES."""
-        body, title, actors = (group_cosines(self.groups[kind], ra, rb) for kind in (BODY, TITLE, ACTOR))
+        body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
