@@ -7,7 +7,7 @@ Nothing is opened here: loading this module never touches the warehouse or spaCy
 
 import dagster as dg
 
-from assets import actors, analytics, clean, dedup, entities, ingest, load, stories
+from assets import actors, analytics, attention, clean, dedup, entities, exports, ingest, lean, load, outlets, stories
 from pipelines.checks import quality_checks
 from pipelines.jobs import media_pipeline
 from pipelines.resources import resources_from_env
@@ -25,6 +25,11 @@ all_assets = [
     analytics.actor_timelines,
     analytics.actor_coverage,
     analytics.analyst_snapshot,
+    outlets.outlets,
+    attention.actor_share,
+    attention.actor_alerts,
+    lean.coverage_by_lean,
+    exports.exports,
 ]
 
 defs = dg.Definitions(

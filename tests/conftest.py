@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.analytics_resources import AlertsResource, ExportsResource, OutletsResource
 from pipelines.resources import AliasResource, LandingResource, NlpResource, WarehouseResource
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -20,8 +21,9 @@ def landing(tmp_path) -> Path:
 
 @pytest.fixture
 def seeds_landing(landing) -> Path:
-    """The bundled sample landing folder (the project's two seed documents), copied."""
-    for path in SAMPLE_LANDING.iterdir():
+    """The project's two seed documents (the top level of the sample landing folder), copied;
+    the demo articles in its subfolders are left out."""
+    for path in SAMPLE_LANDING.glob("*.txt"):
         shutil.copy2(path, landing / path.name)
     return landing
 
@@ -33,4 +35,7 @@ def resources(tmp_path, landing) -> dict:
         "warehouse": WarehouseResource(path=str(tmp_path / "warehouse" / "media.duckdb")),
         "nlp": NlpResource(),
         "aliases": AliasResource(),
+        "outlet_table": OutletsResource(),
+        "alerts": AlertsResource(),
+        "exports": ExportsResource(folder=str(tmp_path / "exports")),
     }
