@@ -14,9 +14,10 @@ import sys
 from pipelines.resources import PROJECT_ROOT
 
 
-def summary(warehouse_path) -> str:
+def summary(warehouse_path, exports_folder=None) -> str:
     """A few lines on what the warehouse now holds."""
     from warehouse import db
+    from warehouse.analytics_summary import analytics_summary
 
     with db.read_connection(warehouse_path) as conn:
         articles, dated, groups, stories = conn.execute(
@@ -26,12 +27,14 @@ def summary(warehouse_path) -> str:
         leaders = conn.execute(
             "SELECT name, actor_type, articles, mentions FROM actor_coverage ORDER BY articles DESC, mentions DESC, name LIMIT 10"
         ).fetchall()
+        analytics = analytics_summary(conn, exports_folder)
     lines = [
         f"warehouse: {warehouse_path}",
         f"articles: {articles} ({dated} dated, {groups} duplicate groups, {stories} stories); rejected files: {rejected}",
         "leading actors (articles, mentions):",
     ]
     lines += [f"  {name} [{kind}]: {n_articles}, {n_mentions}" for name, kind, n_articles, n_mentions in leaders]
+    lines += analytics
     return "\n".join(lines)
 
 
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"run {result.run_id} succeeded")
     if args.summary:
-        print(summary(defs.resources["warehouse"].file))
+        print(summary(defs.resources["warehouse"].file, defs.resources["exports"].root))
     return 0
 
 

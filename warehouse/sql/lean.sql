@@ -21,13 +21,13 @@ ORDER BY x.actor_id, o.lean;
 CREATE OR REPLACE TABLE story_blindspots AS
 WITH sides AS (
     SELECT story_id,
-           sum(articles) FILTER (WHERE lean IN ('left', 'lean-left'))   AS left_articles,
+           (sum(articles) FILTER (WHERE lean IN ('left', 'lean-left')))::BIGINT   AS left_articles,
            (sum(articles) FILTER (WHERE lean = 'center'))::BIGINT                 AS center_articles,
-           sum(articles) FILTER (WHERE lean IN ('lean-right', 'right')) AS right_articles,
+           (sum(articles) FILTER (WHERE lean IN ('lean-right', 'right')))::BIGINT AS right_articles,
            (sum(articles) FILTER (WHERE lean IS NULL))::BIGINT                    AS unrated_articles,
-           sum(outlets)  FILTER (WHERE lean IN ('left', 'lean-left'))   AS left_outlets,
-           sum(outlets)  FILTER (WHERE lean IN ('lean-right', 'right')) AS right_outlets,
-           (sum(articles))::BIGINT                                                AS articles
+           (sum(outlets)  FILTER (WHERE lean IN ('left', 'lean-left')))::BIGINT   AS left_outlets,
+           (sum(outlets)  FILTER (WHERE lean IN ('lean-right', 'right')))::BIGINT AS right_outlets,
+           sum(articles)::BIGINT                                                  AS articles
     FROM story_lean GROUP BY story_id
 )
 SELECT story_id,
