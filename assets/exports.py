@@ -11,6 +11,7 @@ never sees half a file. Also a command (`make export`, `make export QUERY=wareho
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -37,7 +38,10 @@ def _literal(path: Path) -> str:
 
 def query_text(path: Path) -> str:
     """A saved query's text ready to wrap in COPY (...): one statement, no final semicolon."""
-    text = path.read_text(encoding="utf-8").strip()
+    lines = re.sub(r";[ \t]*--[^\n]*", ";", path.read_text(encoding="utf-8")).rstrip().split("\n")
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("--")):
+        lines.pop()  # comments after the statement
+    text = "\n".join(lines).rstrip()
     while text.endswith(";"):
         text = text[:-1].rstrip()
     return text

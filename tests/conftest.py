@@ -30,6 +30,11 @@ def seeds_landing(landing) -> Path:
 
 @pytest.fixture
 def resources(tmp_path, landing) -> dict:
+    return resources_for(tmp_path, landing)
+
+
+def resources_for(tmp_path: Path, landing: Path) -> dict:
+    """Every resource, with the warehouse and the exports under `tmp_path`."""
     return {
         "landing": LandingResource(path=str(landing)),
         "warehouse": WarehouseResource(path=str(tmp_path / "warehouse" / "media.duckdb")),
