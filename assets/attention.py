@@ -2,7 +2,8 @@
 (`actor_share`, zero-filled inside the actor's active range), and alerts on days when an
 actor's coverage rises far above its own trailing baseline (`actor_alerts`).
 
-The alert score is count-aware: the baseline is the number of articles expected that day from
+Alerts count each duplicate group once (syndicated copies are one article). The alert score
+is count-aware: the baseline is the number of articles expected that day from
 the actor's smoothed share of all articles over the trailing window (so a busier news day is
 not a spike), and the score is -log10 of the Poisson probability of seeing at least that many
 articles. Three articles against an expected 0.1 scores about 3.8; 30 against an expected 10

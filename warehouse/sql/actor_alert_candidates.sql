@@ -1,3 +1,5 @@
+-- Articles are counted once per duplicate group throughout, so a wire story printed by ten
+-- outlets is one article here, not a spike.
 -- Days on which an actor is in at least $min_articles articles and in at least $min_ratio
 -- times the number expected. Expected (the baseline): the actor's smoothed share of all
 -- articles over the trailing $window_days days (days before its first mention count as zero;
@@ -5,7 +7,7 @@
 -- The corpus must reach back at least $min_history_days days before the day.
 WITH corpus AS (SELECT min(published_date) AS first_day FROM articles),
 daily AS (
-    SELECT published_date AS day, count(*) AS articles
+    SELECT published_date AS day, count(DISTINCT coalesce(dup_group_id, article_id)) AS articles
     FROM articles WHERE published_date IS NOT NULL GROUP BY 1
 ),
 daily_window AS (
@@ -15,13 +17,13 @@ daily_window AS (
     FROM daily
 ),
 actor_window AS (
-    SELECT actor_id, name, day, articles,
-           coalesce(sum(articles) OVER (PARTITION BY actor_id ORDER BY day
+    SELECT actor_id, name, day, unique_articles AS articles,
+           coalesce(sum(unique_articles) OVER (PARTITION BY actor_id ORDER BY day
                                         RANGE BETWEEN $window_days::INTEGER * INTERVAL 1 DAY PRECEDING
                                         AND INTERVAL 1 DAY PRECEDING), 0) AS window_articles,
            min(day) OVER (PARTITION BY actor_id) AS first_seen
     FROM actor_share
-    WHERE articles > 0
+    WHERE unique_articles > 0
 ),
 scored AS (
     SELECT a.actor_id, a.name, a.day, a.articles, a.window_articles, d.window_articles AS window_all_articles,
