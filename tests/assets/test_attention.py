@@ -41,6 +41,7 @@ def test_actor_share_is_zero_filled_with_shares(tmp_path):
         # a2 is a copy of a1 (one duplicate group): two articles, one unique article that day
         add_articles(conn, [("a1", NOV, ["xi", "xi", "ru"], "g1"), ("a2", NOV, ["li"], "g1"),
                             ("a3", NOV + timedelta(2), ["xi", "li"]), ("a4", None, ["xi"])])
+        conn.execute(db.read_sql("actor_timelines"))
         conn.execute(db.read_sql("actor_share"))
         rows = conn.execute("SELECT actor_id, day, articles, mentions, all_articles, type_mentions, "
                             "unique_articles, all_unique_articles, "
@@ -88,7 +89,7 @@ def alert_warehouse(path):
     with db.write_connection(path) as conn:
         add_actors(conn, [(a, a.upper(), "person") for a in "fxnyzc"])
         add_articles(conn, alert_rows())
-        conn.execute(db.read_sql("actor_share"))
+        conn.execute(db.read_sql("actor_timelines"))
     return path
 
 
@@ -174,3 +175,5 @@ def test_actor_share_asset(tmp_path):
     with db.read_connection(warehouse) as conn:
         # f every day of Nov 1-20, x Nov 3-20, n, y, z and c one day each
         assert conn.execute("SELECT count(*) FROM actor_share").fetchone()[0] == 20 + 18 + 4
+    materialization = result.asset_materializations_for_node("actor_share")[0]
+    assert materialization.metadata["rows"].value == 20 + 18 + 4

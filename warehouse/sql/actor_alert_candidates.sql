@@ -1,4 +1,5 @@
--- Articles are counted once per duplicate group throughout, so a wire story printed by ten
+-- From actor_timelines (its days with coverage; the rest are zeros). Articles are counted
+-- once per duplicate group throughout, so a wire story printed by ten
 -- outlets is one article here, not a spike.
 -- Days on which an actor is in at least $min_articles articles and in at least $min_ratio
 -- times the number expected. Expected (the baseline): the actor's smoothed share of all
@@ -22,8 +23,7 @@ actor_window AS (
                                         RANGE BETWEEN $window_days::INTEGER * INTERVAL 1 DAY PRECEDING
                                         AND INTERVAL 1 DAY PRECEDING), 0) AS window_articles,
            min(day) OVER (PARTITION BY actor_id) AS first_seen
-    FROM actor_share
-    WHERE unique_articles > 0
+    FROM actor_timelines
 ),
 scored AS (
     SELECT a.actor_id, a.name, a.day, a.articles, a.window_articles, d.window_articles AS window_all_articles,
