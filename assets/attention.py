@@ -16,7 +16,7 @@ New alerts on the latest days can also be written to a folder and posted to a we
 import json
 import math
 import urllib.request
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dagster as dg

@@ -9,6 +9,7 @@ import pytest
 
 from assets.outlets import host_of, match_outlets, observed_outlets, outlets, read_outlet_table
 from pipelines.analytics_resources import OutletsResource
+from pipelines.resources import WarehouseResource
 from warehouse import db
 
 OUTLET_FILE = """# a comment
@@ -87,7 +88,7 @@ def test_outlets_asset_applies_an_edit_to_stored_articles(tmp_path):
             "url": ["https://northernledger.example/x", None, None],
             "published_date": [date(2025, 11, 3)] * 3, "body": ["b"] * 3}))
     outlet_file = write_file(tmp_path)
-    resources = {"warehouse": db_resource(warehouse), "outlet_table": OutletsResource(path=str(outlet_file))}
+    resources = {"warehouse": WarehouseResource(path=str(warehouse)), "outlet_table": OutletsResource(path=str(outlet_file))}
     assert dg.materialize([outlets], resources=resources).success
     rows = lambda: db_rows(warehouse, "SELECT outlet, country, lean, kind, matched_by, articles FROM outlets ORDER BY 1")
     assert rows() == [("Northern Ledger", "GB", "lean-left", "national", "name", 1),
@@ -95,11 +96,6 @@ def test_outlets_asset_applies_an_edit_to_stored_articles(tmp_path):
     outlet_file.write_text(OUTLET_FILE.replace("Lean-Left", "left"), encoding="utf-8")
     assert dg.materialize([outlets], resources=resources).success
     assert rows()[0] == ("Northern Ledger", "GB", "left", "national", "name", 1)
-
-
-def db_resource(path):
-    from pipelines.resources import WarehouseResource
-    return WarehouseResource(path=str(path))
 
 
 def db_rows(path, sql):
