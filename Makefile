@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo run test ui sql clean
+.PHONY: setup demo run test ui sql export clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ ui: setup
 
 sql: setup
 	$(PY) -m warehouse.shell
+
+# make export (every contract table) or make export QUERY=warehouse/queries/top_actors.sql
+export: setup
+	$(PY) -m assets.exports $(if $(QUERY),--query $(QUERY))
 
 clean:
 	rm -rf $(VENV) .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

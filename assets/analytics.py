@@ -70,7 +70,9 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     )
 
 
-@dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actor_coverage", "actor_timelines", "stories", "actor_tone", "quotes"])
+@dg.asset(group_name="analytics", kinds={"duckdb"},
+          deps=["actor_coverage", "actor_timelines", "stories", "actor_tone", "quotes", "outlets", "actor_share",
+                "actor_alerts", "coverage_by_lean"])
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`: copied beside it
     and renamed into place, so open sessions never block a run and a run never blocks them."""

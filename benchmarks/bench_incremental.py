@@ -19,7 +19,13 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import all_assets
+from pipelines.analytics_resources import AlertsResource, ExportsResource, OutletsResource
 from pipelines.resources import AliasResource, LandingResource, NlpResource, WarehouseResource
+
+
+def analytics_resources(work: Path) -> dict:
+    return {"outlet_table": OutletsResource(), "alerts": AlertsResource(),
+            "exports": ExportsResource(folder=str(work / "exports"))}
 
 FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas"]
 LAST = ["Keller", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov", "Quintana", "Rossi", "Sato", "Tanaka"]
@@ -75,7 +81,7 @@ def main() -> None:
     landing.mkdir()
     resources = {"landing": LandingResource(path=str(landing)),
                  "warehouse": WarehouseResource(path=str(work / "w.duckdb")),
-                 "nlp": NlpResource(), "aliases": AliasResource()}
+                 "nlp": NlpResource(), "aliases": AliasResource(), **analytics_resources(work)}
     try:
         write_articles(landing, 0, args.files, rng)
         full, full_meta = timed_run(resources)

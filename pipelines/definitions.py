@@ -12,7 +12,7 @@ Nothing is opened here: loading this module never touches the warehouse or spaCy
 
 import dagster as dg
 
-from assets import actors, analytics, clean, dedup, entities, ingest, quotes, stories, tone
+from assets import actors, analytics, attention, clean, dedup, entities, exports, ingest, lean, outlets, quotes, stories, tone
 from pipelines.checks import quality_checks
 from pipelines.jobs import media_pipeline
 from pipelines.resources import resources_from_env
@@ -32,6 +32,11 @@ all_assets = [
     tone.mention_tone,
     tone.actor_tone,
     quotes.quotes,
+    outlets.outlets,
+    attention.actor_share,
+    attention.actor_alerts,
+    lean.coverage_by_lean,
+    exports.exports,
 ]
 
 defs = dg.Definitions(

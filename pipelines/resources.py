@@ -123,4 +123,12 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
             n_process=int(env("MEDIA_MONITOR_NLP_PROCESSES", "0")),
         ),
         "aliases": AliasResource(path=env("MEDIA_MONITOR_ALIASES", "warehouse/aliases.csv")),
+        **_analytics_resources(),
     }
+
+
+def _analytics_resources() -> dict[str, dg.ConfigurableResource]:
+    # Imported here: the analytics settings module builds on this one.
+    from pipelines.analytics_resources import analytics_resources_from_env
+
+    return analytics_resources_from_env()

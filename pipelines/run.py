@@ -30,9 +30,10 @@ def dg_severity_error():
     return dg.AssetCheckSeverity.ERROR
 
 
-def summary(warehouse_path, failed_checks: list[str] | None = None) -> str:
+def summary(warehouse_path, exports_folder=None, failed_checks: list[str] | None = None) -> str:
     """A few lines on what the warehouse now holds."""
     from warehouse import db
+    from warehouse.analytics_summary import analytics_summary
 
     with db.read_connection(warehouse_path) as conn:
         articles, dated, groups, stories = conn.execute(
@@ -42,12 +43,14 @@ def summary(warehouse_path, failed_checks: list[str] | None = None) -> str:
         leaders = conn.execute(
             "SELECT name, actor_type, articles, mentions FROM actor_coverage ORDER BY articles DESC, mentions DESC, name LIMIT 10"
         ).fetchall()
+        analytics = analytics_summary(conn, exports_folder)
     lines = [
         f"warehouse: {warehouse_path}",
         f"articles: {articles} ({dated} dated, {groups} duplicate groups, {stories} stories); rejected files: {rejected}",
         "leading actors (articles, mentions):",
     ]
     lines += [f"  {name} [{kind}]: {n_articles}, {n_mentions}" for name, kind, n_articles, n_mentions in leaders]
+    lines += analytics
     if failed_checks:
         lines.append(f"FAILED checks: {', '.join(failed_checks)} (details in the run's log and the UI)")
     return "\n".join(lines)
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"run {result.run_id} succeeded")
     if args.summary or failed_checks:
-        print(summary(defs.resources["warehouse"].file, failed_checks))
+        print(summary(defs.resources["warehouse"].file, defs.resources["exports"].root, failed_checks))
     return 1 if failed_checks else 0
 
 

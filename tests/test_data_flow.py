@@ -16,8 +16,9 @@ import duckdb
 import pytest
 
 from pipelines.definitions import all_assets
-from pipelines.resources import AliasResource, LandingResource, NlpResource, WarehouseResource
+from pipelines.resources import WarehouseResource
 from tests.conftest import PROJECT_ROOT
+from tests.conftest import resources_for as every_resource
 from tests.fixtures.flow.make_corpus import write_corpus
 from warehouse import db
 
@@ -33,6 +34,12 @@ PUBLIC = {
     "landing_files": "SELECT * EXCLUDE (processed_at) FROM landing_files",
     "actor_timelines": "SELECT * FROM actor_timelines",
     "actor_coverage": "SELECT * FROM actor_coverage",
+    "quotes": "SELECT * FROM quotes",
+    "actor_tone": "SELECT * FROM actor_tone",
+    "outlets": "SELECT * FROM outlets",
+    "actor_share": "SELECT * FROM actor_share",
+    "actor_alerts": "SELECT * FROM actor_alerts",
+    "story_lean": "SELECT * FROM story_lean",
 }
 
 
@@ -45,12 +52,9 @@ def public_tables(path: Path) -> dict[str, list]:
 
 
 def resources_for(landing: Path, warehouse: Path, chunk_size: int = 1000) -> dict:
-    return {
-        "landing": LandingResource(path=str(landing)),
-        "warehouse": WarehouseResource(path=str(warehouse), chunk_size=chunk_size, chunk_files=chunk_size),
-        "nlp": NlpResource(),
-        "aliases": AliasResource(),
-    }
+    resources = every_resource(warehouse.parent / f"{warehouse.stem}-exports", landing)
+    resources["warehouse"] = WarehouseResource(path=str(warehouse), chunk_size=chunk_size, chunk_files=chunk_size)
+    return resources
 
 
 def by_name() -> dict[str, dg.AssetsDefinition]:

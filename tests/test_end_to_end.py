@@ -65,7 +65,7 @@ def test_rematerializing_changes_nothing(seeded_warehouse, resources):
 
 def test_headless_run_twice_adds_nothing(seeds_landing, tmp_path):
     """`make run` is `python -m pipelines.run`: a Dagster run of the project's Definitions."""
-    env = dict(os.environ, MEDIA_MONITOR_LANDING=str(seeds_landing),
+    env = dict(os.environ, MEDIA_MONITOR_LANDING=str(seeds_landing), MEDIA_MONITOR_EXPORTS=str(tmp_path / "exports"),
                MEDIA_MONITOR_WAREHOUSE=str(tmp_path / "run.duckdb"), DAGSTER_HOME=str(tmp_path / "dagster_home"))
     first = subprocess.run([sys.executable, "-m", "pipelines.run", "--summary"], cwd=PROJECT_ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
@@ -85,7 +85,7 @@ def test_example_queries_answer_on_the_seeds(seeded_warehouse):
     conn = duckdb.connect(str(seeded_warehouse), read_only=True)
     for path in sorted((PROJECT_ROOT / "warehouse" / "queries").glob("*.sql")):
         rows = conn.execute(path.read_text()).fetchall()
-        if path.stem != "rejected":
+        if path.stem not in ("rejected", "alerts", "blindspots"):  # none in two articles of one day
             assert rows, f"{path.name} returned nothing on the seeds"
     conn.close()
 

@@ -224,7 +224,7 @@ def tables(warehouse: WarehouseResource) -> dict[str, list]:
     with warehouse.read() as conn:
         return {
             "articles": conn.execute("SELECT article_id, story_id FROM articles ORDER BY article_id").fetchall(),
-            "stories": conn.execute("SELECT * FROM stories ORDER BY story_id").fetchall(),
+            "stories": conn.execute("SELECT * EXCLUDE (blindspot) FROM stories ORDER BY story_id").fetchall(),
             "links": conn.execute("SELECT article_id, story_id, reason FROM story_links ORDER BY article_id").fetchall(),
             "df": conn.execute("SELECT count(*), sum(df) FROM story_term_df").fetchall(),
             "corpus": conn.execute("SELECT sum(documents) FROM story_corpus").fetchall(),

@@ -14,7 +14,7 @@ def test_checks_pass_after_a_run_and_catch_an_unprocessed_file(landing, resource
     assert result.success
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert evaluations == {"every_landing_file_accounted_for": True, "articles_have_bodies": True,
-                           "articles_mostly_dated": True}
+                           "articles_mostly_dated": True, "no_alerts_on_latest_day": True}
 
     (landing / "late.txt").write_text("A file dropped after the run.")
     late = every_landing_file_accounted_for(landing=resources["landing"], warehouse=resources["warehouse"])

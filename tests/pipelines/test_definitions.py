@@ -19,12 +19,14 @@ def test_definitions_load_and_resolve():
         "raw_articles", "cleaned_articles", "entity_spans", "deduplicated_articles",
         "actors", "stories", "actor_timelines", "actor_coverage", "analyst_snapshot",
         "mention_tone", "actor_tone", "quotes",
+        "outlets", "actor_share", "actor_alerts", "coverage_by_lean", "exports",
     }
     assert {node.name for node in job.nodes} >= {"cleaned_articles", "actor_coverage"}
     assert defs.resolve_sensor_def("landing_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
-    assert checks == {"every_landing_file_accounted_for", "articles_have_bodies", "articles_mostly_dated"}
+    assert checks == {"every_landing_file_accounted_for", "articles_have_bodies", "articles_mostly_dated",
+                      "no_alerts_on_latest_day"}
 
 
 def test_runs_execute_in_one_process_and_hold_no_pool_slot():
