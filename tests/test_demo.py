@@ -66,3 +66,23 @@ def test_example_queries_answer_on_the_demo(demo_warehouse):
     for path in sorted((PROJECT_ROOT / "warehouse" / "queries").glob("*.sql")):
         if path.stem != "rejected":
             assert demo_warehouse.execute(path.read_text()).fetchall(), f"{path.name} returned nothing on the demo"
+
+
+# Quotations of the demo texts, written for the project, with the speaker each text gives.
+DEMO_QUOTES = [
+    ("This is a budget for repairs, not for headlines", "Elena Varga", "direct"),
+    ("A port that does not move is a cost to everyone", "Daniel Okoro", "direct"),
+    ("People are living in hotel rooms with children and no kitchen", "Ruth Callaghan", "direct"),
+    ("Nobody wins a tariff war", "Anton Meyer", "direct"),
+    ("The figures were wrong and the minister knew it", "Peter Lindgren", "direct"),
+    ("Our members have worked short-staffed for two years", "Marta Kowalczyk", "direct"),
+    ("the union would meet the mediator", "Marta Kowalczyk", "reported"),
+]
+
+
+@pytest.mark.parametrize("start, speaker, kind", DEMO_QUOTES)
+def test_demo_quotes_have_their_speakers(demo_warehouse, start, speaker, kind):
+    rows = demo_warehouse.execute(
+        "SELECT ac.name, q.kind FROM quotes AS q LEFT JOIN actors AS ac USING (actor_id) WHERE q.quote LIKE ?",
+        [start + "%"]).fetchall()
+    assert rows and all(row == (speaker, kind) for row in rows), rows
