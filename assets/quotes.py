@@ -520,21 +520,17 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     found = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
         chunk = pl.DataFrame({"content_hash": pending[first:first + PENDING_CHUNK_BODIES]}, schema={"content_hash": pl.String})
-        with warehouse.read() as conn:
-            conn.register("pending", chunk.to_arrow())
+        with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
             mentions = db.query_frame(conn, db.read_sql("quotes_body_mentions"))
-            conn.unregister("pending")
         spans = quotes_frame(bodies, mentions)
         counts = spans.group_by("content_hash").len()
         done = (chunk.join(current, on="content_hash", how="left")
                 .join(counts, on="content_hash", how="left")
                 .select("content_hash", pl.col("mentions_key").fill_null(""), pl.col("len").fill_null(0).cast(pl.Int32).alias("quotes")))
-        with warehouse.write() as conn, db.transaction(conn):
-            conn.register("pending", chunk.to_arrow())
+        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=chunk):
             conn.execute("DELETE FROM quote_spans WHERE content_hash IN (SELECT content_hash FROM pending)")
             conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
-            conn.unregister("pending")
             found += db.insert_frame(conn, "quote_spans", spans)
             db.insert_frame(conn, "quote_bodies", done)
     with warehouse.write() as conn:

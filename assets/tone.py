@@ -132,16 +132,12 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     scored = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
         chunk = pl.DataFrame({"content_hash": pending[first:first + PENDING_CHUNK_BODIES]}, schema={"content_hash": pl.String})
-        with warehouse.read() as conn:
-            conn.register("pending", chunk.to_arrow())
+        with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
             mentions = db.query_frame(conn, db.read_sql("tone_mentions"))
-            conn.unregister("pending")
         tones = mention_tones(bodies, mentions)
-        with warehouse.write() as conn, db.transaction(conn):
-            conn.register("pending", chunk.to_arrow())
+        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=chunk):
             conn.execute("DELETE FROM mention_tones WHERE content_hash IN (SELECT content_hash FROM pending)")
-            conn.unregister("pending")
             scored += db.insert_frame(conn, "mention_tones", tones)
     with warehouse.write() as conn, db.transaction(conn):
         # Bodies no longer in the warehouse (a file replaced or removed) leave with their scores.

@@ -1,16 +1,7 @@
-"""Story clustering: every article gets a story_id shared with the articles reporting the same event.
-
-Articles are compared as TF-IDF vectors over their title and (stemmed) body words plus their
-actors (the resolved actors of `mentions`, so "Clinton" and "Bill Clinton" are one feature),
-and only with articles published within a few weeks of them. New articles start as clusters of
-their own (copies, one dup_group_id, together; a copy of an article that has a story joins it)
-and merge best-first, complete-link, with each other and with the stories of earlier articles:
-two clusters merge only when every pair of their articles is similar enough, which keeps a
-story about one event instead of chaining from topic to topic. Earlier articles keep their
-story; two earlier stories merge only when new articles bind them (recorded in
-`story_merges`, the older id kept). Each assignment is explained in `story_links` (the most
-similar article of the story and the score). Document frequencies are kept in `story_term_df`
-so later runs weigh words as earlier ones did.
+"""Stories: the asset that gives every ready article a story, chunk by chunk, and keeps the
+stories' state in the warehouse (links, per-article features, the inverted index of features,
+document frequencies, merges, the `stories` rows). The features are in `features`, the
+candidates in `candidates`, the agglomeration and its merge model in `clustering`.
 """
 
 from collections import Counter
