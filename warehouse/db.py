@@ -21,6 +21,8 @@ import polars as pl
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOCK_WAIT_SECONDS = 60.0
+# Memory DuckDB may use in a pipeline process (setting MEDIA_MONITOR_DUCKDB_MEMORY).
+MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 
 
 def read_sql(name: str) -> str:
@@ -73,7 +75,9 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            # DuckDB's buffer pool may otherwise take most of the machine's memory; with a cap
+            # it spills to disk, so a run's memory stays flat as the warehouse grows.
+            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise
