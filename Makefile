@@ -30,7 +30,7 @@ ui: setup
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 sql: setup
-	$(PY) -m warehouse.shell
+	@$(PY) -m warehouse.shell
 
 # make export (every contract table) or make export QUERY=warehouse/queries/top_actors.sql
 export: setup
