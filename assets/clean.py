@@ -373,7 +373,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     has too few running words to tell)."""
     hinted = hint.strip().lower().replace("_", "-").split("-")[0] if hint else None
     hinted = hinted if hinted and re.fullmatch(r"[a-z]{2}", hinted) else None
-    sample = (text or "")[:5000]
+    sample = (text or "")[:1500]  # 1,500 characters tell a language as well as 5,000, at a third of the cost
     if count_words(sample) >= 8 and unspaced_share(sample) > 0.5:
         # Chinese, Japanese, Thai: no spaces, so no "running words" to pick out; the
         # characters themselves carry the language.
