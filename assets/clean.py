@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date, datetime, timezone
-from typing import Iterable
+from typing import Callable, Iterable
 
 import dagster as dg
 import ftfy
@@ -337,12 +337,14 @@ def _repeatable(line: str) -> bool:
 
 
 def repeated_lines(
-    documents: pl.DataFrame, prior: pl.DataFrame | None = None
+    documents: pl.DataFrame, prior: pl.DataFrame | Callable[[pl.DataFrame], pl.DataFrame] | None = None
 ) -> tuple[dict[str, set[str]], pl.DataFrame]:
     """Per outlet, the keys of short lines printed in at least REPEATED_LINE_MIN_DOCUMENTS
     documents (this batch plus `prior` counts), and this batch's counts as a line-stats frame.
 
-    `documents` has columns outlet and text (normalised)."""
+    `documents` has columns outlet and text (normalised). `prior` is the running counts, or a
+    function giving the running counts of the (outlet, line_hash) pairs of a frame: only the
+    lines of this batch matter, so a store of all counts need not be read whole."""
     counts: dict[tuple[str, str], int] = Counter()
     seen: set[tuple[str, str]] = set()
     for outlet, text in documents.select("outlet", "text").iter_rows():
@@ -358,6 +360,8 @@ def repeated_lines(
         [{"outlet": o, "line_hash": k, "documents": n} for (o, k), n in counts.items()], schema=LINE_STATS_SCHEMA
     )
     total = Counter(counts)
+    if callable(prior):
+        prior = prior(batch.select("outlet", "line_hash"))
     if prior is not None:
         for outlet, key, n in prior.select("outlet", "line_hash", "documents").iter_rows():
             total[(outlet or "", key)] += int(n or 0)
@@ -469,8 +473,11 @@ def clean_body(text: str, title: str | None, repeated: set[str], extracted: bool
     return body, "text"
 
 
-def clean_records(records: pl.DataFrame, prior_line_stats: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """Frames `articles` and `line_stats` from the `records` frame of raw_articles."""
+def clean_records(
+    records: pl.DataFrame, prior_line_stats: pl.DataFrame | Callable[[pl.DataFrame], pl.DataFrame] | None = None
+) -> dict[str, pl.DataFrame]:
+    """Frames `articles` and `line_stats` from the `records` frame of raw_articles
+    (`prior_line_stats` as for `repeated_lines`)."""
     rows = records.to_dicts()
     normalised = [normalise_text(strip_markup(row["text"] or "")) for row in rows]
     vocabulary = spelling_vocabulary(normalised)
@@ -549,9 +556,11 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
                 records = db.query_frame(conn, db.read_sql("clean_records")).cast(
                     {k: v for k, v in RAW_SCHEMA.items()})
-            outlets = db.keys_frame("outlet", [o for o in records["outlet"].to_list() if o])
-            with db.registered(conn, _outlets=outlets):
-                prior = db.query_frame(conn, db.read_sql("clean_prior_line_stats")).cast(LINE_STATS_SCHEMA)
+
+        def prior(keys: pl.DataFrame) -> pl.DataFrame:
+            with warehouse.write() as conn, db.registered(conn, _keys=keys):
+                return db.query_frame(conn, db.read_sql("clean_prior_line_stats")).cast(LINE_STATS_SCHEMA)
+
         result = clean_records(records, prior)
         articles = result["articles"].with_columns(pl.lit(_now()).alias("ingested_at"))
         with warehouse.write() as conn, db.transaction(conn):
