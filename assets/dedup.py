@@ -310,6 +310,14 @@ def earlier_candidates(conn, new_sigs: pl.DataFrame) -> pl.DataFrame:
     return found.select([pl.col(c).cast(t) for c, t in SIGNATURE_SCHEMA.items()])
 
 
+def store_signatures(conn, signatures: pl.DataFrame, duplicates: pl.DataFrame | None = None) -> None:
+    """Write signatures (with their groups), their lookup keys and duplicate links, replacing
+    what the same articles had; the caller holds the transaction."""
+    duplicates = duplicates if duplicates is not None else pl.DataFrame(schema=DUPLICATE_SCHEMA)
+    with db.registered(conn, _signatures=signatures.select(SIGNATURE_SCHEMA.keys()), _duplicates=duplicates):
+        conn.execute(db.read_sql("dedup_write_chunk"))
+
+
 def deduplicate(
     articles: pl.DataFrame, earlier: pl.DataFrame | None = None, new_sigs: pl.DataFrame | None = None
 ) -> dict[str, pl.DataFrame]:
@@ -342,8 +350,7 @@ def deduplicated_articles(context: dg.AssetExecutionContext, warehouse: Warehous
             earlier = earlier_candidates(conn, new_sigs)
         result = deduplicate(articles, earlier, new_sigs)
         with warehouse.write() as conn, db.transaction(conn):
-            with db.registered(conn, _signatures=result["signatures"], _duplicates=result["duplicates"]):
-                conn.execute(db.read_sql("dedup_write_chunk"))
+            store_signatures(conn, result["signatures"], result["duplicates"])
         copies.append(result["duplicates"])
         candidates += earlier.height
         progress.step(len(ids))

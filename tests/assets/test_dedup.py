@@ -121,7 +121,7 @@ def warehouse(tmp_path) -> WarehouseResource:
 def test_earlier_candidates_finds_copies(warehouse):
     stored = dedup.deduplicate(articles(["wire", "unrelated", "other_report"], prefix="old-"))["signatures"]
     with warehouse.write() as conn:
-        db.insert_frame(conn, "article_signatures", stored)
+        dedup.store_signatures(conn, stored)
     new = dedup.signatures(articles(["page", "excerpt"], prefix="new-"))
     with warehouse.read() as conn:
         found = dedup.earlier_candidates(conn, new)
@@ -137,7 +137,7 @@ def test_asset_links_new_articles_to_stored_ones(warehouse):
         db.insert_frame(conn, "article_texts", pl.concat([old, new], how="diagonal_relaxed").select(
             "article_id", "source_path", "body", "content_hash", "published_date",
             pl.lit(0, pl.Int32).alias("record_index")))
-        db.insert_frame(conn, "article_signatures", stored)
+        dedup.store_signatures(conn, stored)
 
     result = dg.materialize([dedup.deduplicated_articles], resources={"warehouse": warehouse})
     assert result.success

@@ -10,4 +10,5 @@ DELETE FROM duplicates
 WHERE article_id IN (SELECT article_id FROM _stale_signatures)
    OR duplicate_of IN (SELECT article_id FROM _stale_signatures);
 DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM _stale_signatures);
+DELETE FROM dedup_keys WHERE article_id IN (SELECT article_id FROM _stale_signatures);
 SELECT count(*) FROM _stale_signatures;

@@ -1,6 +1,10 @@
 -- One dedup chunk in one transaction: the signatures with their groups (_signatures) and the
--- duplicate links (_duplicates); rows of an interrupted earlier attempt are replaced.
+-- duplicate links (_duplicates), and their lookup keys; rows of an interrupted earlier attempt
+-- are replaced.
 DELETE FROM duplicates WHERE article_id IN (SELECT article_id FROM _signatures);
 DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM _signatures);
+DELETE FROM dedup_keys WHERE article_id IN (SELECT article_id FROM _signatures);
 INSERT INTO article_signatures BY NAME SELECT * FROM _signatures;
+INSERT INTO dedup_keys SELECT 'band', unnest(lsh_bands), article_id FROM _signatures;
+INSERT INTO dedup_keys SELECT 'sample', unnest(shingle_sample), article_id FROM _signatures;
 INSERT INTO duplicates BY NAME SELECT * FROM _duplicates;
