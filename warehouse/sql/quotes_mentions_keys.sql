@@ -1,17 +1,16 @@
--- Per English body, a key of what the quotes step reads of its mentions (offsets and actor
--- types and actors): a body whose key differs from the one in quote_bodies (or has none) is read again.
+-- Per English body, a key of what the quotes step reads of its mentions (offsets, actor types
+-- and actors): a body whose key differs from the one in quote_bodies (or has none) is read
+-- again. The key is an order-free sum of each mention's hash, so it needs no sort of all mentions; copies
+-- of a body have the same mentions, so one article per body is enough.
 WITH bodies AS (
-    SELECT DISTINCT content_hash FROM articles WHERE content_hash IS NOT NULL AND language = 'en'
-), body_mentions AS (
-    SELECT DISTINCT a.content_hash, m.start_char, m.end_char, ac.actor_type, m.actor_id
-    FROM articles AS a
-    JOIN actor_mentions AS m USING (article_id)
-    JOIN actors AS ac USING (actor_id)
-    WHERE a.content_hash IS NOT NULL AND a.language = 'en'
+    SELECT content_hash, min(article_id) AS article_id
+    FROM article_texts
+    WHERE content_hash IS NOT NULL AND language = 'en'
+    GROUP BY content_hash
 )
 SELECT b.content_hash,
-       coalesce(md5(string_agg(m.start_char || ':' || m.end_char || ':' || m.actor_type || ':' || m.actor_id, ';'
-                               ORDER BY m.start_char, m.end_char, m.actor_type)), '') AS mentions_key
+       coalesce(CAST(sum(hash(concat_ws(':', m.start_char, m.end_char, ac.actor_type, m.actor_id))) AS VARCHAR), '') AS mentions_key
 FROM bodies AS b
-LEFT JOIN body_mentions AS m USING (content_hash)
-GROUP BY b.content_hash;
+LEFT JOIN actor_mentions AS m ON m.article_id = b.article_id
+LEFT JOIN actors AS ac ON ac.actor_id = m.actor_id
+GROUP BY b.content_hash

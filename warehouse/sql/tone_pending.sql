@@ -3,7 +3,7 @@
 -- (the lexicon is English).
 SELECT DISTINCT a.content_hash
 FROM actor_mentions AS m
-JOIN articles AS a USING (article_id)
+JOIN article_texts AS a USING (article_id)
 WHERE a.content_hash IS NOT NULL
   AND a.language = 'en'
   AND NOT EXISTS (
