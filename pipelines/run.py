@@ -44,6 +44,13 @@ def summary(warehouse_path, exports_folder=None, failed_checks: list[str] | None
             "SELECT name, actor_type, articles, mentions FROM actor_coverage ORDER BY articles DESC, mentions DESC, name LIMIT 10"
         ).fetchall()
         analytics = analytics_summary(conn, exports_folder)
+        quotes, speakers = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
+        quoted = conn.execute(
+            "SELECT ac.name, count(*) AS n FROM quotes AS q JOIN actors AS ac USING (actor_id) "
+            "GROUP BY ac.name ORDER BY n DESC, ac.name LIMIT 3").fetchall()
+        toned = conn.execute(
+            "SELECT name, round(sum(tone * mentions) / sum(mentions), 2) AS tone, sum(mentions) AS n FROM actor_tone "
+            "GROUP BY name HAVING sum(mentions) >= 3 ORDER BY tone, name").fetchall()
     lines = [
         f"warehouse: {warehouse_path}",
         f"articles: {articles} ({dated} dated, {groups} duplicate groups, {stories} stories); rejected files: {rejected}",
@@ -51,6 +58,11 @@ def summary(warehouse_path, exports_folder=None, failed_checks: list[str] | None
     ]
     lines += [f"  {name} [{kind}]: {n_articles}, {n_mentions}" for name, kind, n_articles, n_mentions in leaders]
     lines += analytics
+    lines.append(f"quotes: {quotes} ({speakers} with a speaker); most quoted: "
+                 + (", ".join(f"{name} ({n})" for name, n in quoted) or "nobody yet"))
+    if toned:
+        lines.append(f"tone (mean of the sentences, actors with 3+ mentions): most negative {toned[0][0]} {toned[0][1]}, "
+                     f"most positive {toned[-1][0]} {toned[-1][1]}")
     if failed_checks:
         lines.append(f"FAILED checks: {', '.join(failed_checks)} (details in the run's log and the UI)")
     return "\n".join(lines)
