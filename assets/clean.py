@@ -35,7 +35,7 @@ from assets.ingest.markup import plain_title, strip_markup
 from assets.ingest.scan import RECORD_SCHEMA, article_id
 from assets.ingest.textio import count_words, unspaced_share
 from assets.preview import frame_markdown
-from assets.progress import Progress
+from assets.progress import Progress, chunked
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -545,7 +545,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         removed = len(conn.execute(db.read_sql("clean_remove_stale")).fetchall())
         pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
     size = warehouse.chunk_size
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    chunks = chunked(pending, size)
     progress = Progress(context.log, "clean", len(pending), len(chunks))
     words = empty = 0
     date_sources: Counter = Counter()

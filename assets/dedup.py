@@ -23,7 +23,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 from assets.preview import frame_markdown
-from assets.progress import Progress
+from assets.progress import Progress, chunked
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -339,7 +339,7 @@ def deduplicated_articles(context: dg.AssetExecutionContext, warehouse: Warehous
         removed = conn.execute(db.read_sql("dedup_remove_stale")).fetchone()[0]
         pending = db.query_frame(conn, db.read_sql("dedup_pending"))["article_id"].to_list()
     size = warehouse.chunk_size
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    chunks = chunked(pending, size)
     progress = Progress(context.log, "dedup", len(pending), len(chunks))
     copies, candidates = [], 0
     for ids in chunks:

@@ -20,7 +20,7 @@ import spacy
 from spacy.language import Language
 
 from assets.preview import frame_markdown
-from assets.progress import Progress
+from assets.progress import Progress, chunked
 from pipelines.resources import NlpResource, WarehouseResource
 from warehouse import db
 
@@ -181,7 +181,7 @@ def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse:
         context.log.info("no new bodies to analyse")
         return dg.MaterializeResult(metadata={"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0})
     size = warehouse.chunk_size
-    batches = [pending[i:i + size] for i in range(0, len(pending), size)]
+    batches = chunked(pending, size)
     pipeline = load_pipeline(nlp.pipeline)
     processes = nlp.processes(len(pending))
     context.log.info(f"{len(pending)} new bodies in {len(batches)} chunks, {pipeline_label(pipeline)} "

@@ -16,6 +16,7 @@ import dagster as dg
 import polars as pl
 
 from assets.actors.names import name_key
+from assets.edited_csv import read_edited_csv
 from assets.preview import frame_markdown
 from pipelines.analytics_resources import OutletsResource
 from pipelines.resources import WarehouseResource
@@ -34,14 +35,7 @@ def read_outlet_table(path: Path) -> pl.DataFrame:
     """The outlet file: outlet, variants and domains (each a `|`-separated list), country
     (ISO 3166-1 alpha-2), language (ISO 639-1), lean, kind; lines starting with # are comments.
     Raises ValueError naming the rows with a lean, kind or country that is not allowed."""
-    schema = {column: pl.String for column in FILE_COLUMNS}
-    if not path.exists():
-        return pl.DataFrame(schema=schema)
-    frame = pl.read_csv(path, comment_prefix="#", schema_overrides=schema, truncate_ragged_lines=True)
-    for column in FILE_COLUMNS:
-        if column not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    frame = frame.select(FILE_COLUMNS).with_columns(pl.col(c).str.strip_chars() for c in FILE_COLUMNS).with_columns(
+    frame = read_edited_csv(path, list(FILE_COLUMNS)).with_columns(
         pl.col("country").str.to_uppercase(),
         pl.col("language", "lean", "kind", "domains").str.to_lowercase(),
     ).with_columns(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in FILE_COLUMNS)

@@ -43,3 +43,8 @@ class Progress:
     def step(self, items: int) -> None:
         if self.log is not None:
             self.log.info(self.line(items))
+
+
+def chunked(items: list, size: int) -> list[list]:
+    """`items` in order, cut into lists of at most `size`: the chunks a stage commits one by one."""
+    return [items[i:i + size] for i in range(0, len(items), size)]

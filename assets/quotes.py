@@ -519,7 +519,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     pending = current.join(stored, on=["content_hash", "mentions_key"], how="anti")["content_hash"].to_list()
     found = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
-        chunk = pl.DataFrame({"content_hash": pending[first:first + PENDING_CHUNK_BODIES]}, schema={"content_hash": pl.String})
+        chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
             mentions = db.query_frame(conn, db.read_sql("quotes_body_mentions"))

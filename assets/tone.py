@@ -131,7 +131,7 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         pending = db.query_frame(conn, db.read_sql("tone_pending"))["content_hash"].to_list()
     scored = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
-        chunk = pl.DataFrame({"content_hash": pending[first:first + PENDING_CHUNK_BODIES]}, schema={"content_hash": pl.String})
+        chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
             mentions = db.query_frame(conn, db.read_sql("tone_mentions"))

@@ -17,17 +17,10 @@ from pipelines.resources import PROJECT_ROOT
 def failed_error_checks(result) -> list[str]:
     """Names of the asset checks of ERROR severity that failed in the run (WARN ones are only
     shown in the UI and the summary)."""
-    failed = []
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed and evaluation.severity == dg_severity_error():
-            failed.append(evaluation.check_name)
-    return sorted(failed)
-
-
-def dg_severity_error():
     import dagster as dg
 
-    return dg.AssetCheckSeverity.ERROR
+    return sorted(e.check_name for e in result.get_asset_check_evaluations()
+                  if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR)
 
 
 def summary(warehouse_path, exports_folder=None, failed_checks: list[str] | None = None) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.actors.names import name_key
+from assets.edited_csv import read_edited_csv
 
 
 ALIAS_ACTIONS = {"merge", "rename", "split", "ignore"}
@@ -24,18 +25,8 @@ ALIAS_ACTIONS = {"merge", "rename", "split", "ignore"}
 
 def read_aliases(path: Path) -> pl.DataFrame:
     """The alias table: action, name, target, actor_type (lines starting with # are comments)."""
-    schema = {"action": pl.String, "name": pl.String, "target": pl.String, "actor_type": pl.String}
-    if not path.exists():
-        return pl.DataFrame(schema=schema)
-    frame = pl.read_csv(path, comment_prefix="#", schema_overrides=schema, truncate_ragged_lines=True)
-    for column in schema:
-        if column not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    frame = frame.select(list(schema)).with_columns(
-        pl.col("action").str.strip_chars().str.to_lowercase(),
-        pl.col("name").str.strip_chars(),
-        pl.col("target").str.strip_chars(),
-        pl.col("actor_type").str.strip_chars().str.to_lowercase(),
+    frame = read_edited_csv(path, ["action", "name", "target", "actor_type"]).with_columns(
+        pl.col("action", "actor_type").str.to_lowercase()
     )
     bad = frame.filter(~pl.col("action").is_in(list(ALIAS_ACTIONS)) | pl.col("name").is_null())
     if bad.height:

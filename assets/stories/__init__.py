@@ -11,7 +11,7 @@ import dagster as dg
 import polars as pl
 
 from assets.preview import frame_markdown
-from assets.progress import Progress
+from assets.progress import Progress, chunked
 from assets.stories.candidates import CANDIDATES, posting_rows
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
 from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix, words
@@ -109,9 +109,9 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         unfeatured = db.query_frame(conn, db.read_sql("stories_unfeatured"))["article_id"].to_list()
         pending = db.query_frame(conn, db.read_sql("stories_pending"))["article_id"].to_list()
     size = warehouse.chunk_size
-    for start in range(0, len(unfeatured), size):  # once, after an upgrade from a warehouse without features
+    for ids in chunked(unfeatured, size):  # once, after an upgrade from a warehouse without features
         with warehouse.write() as conn, db.transaction(conn):
-            articles, terms = _chunk_terms(conn, unfeatured[start:start + size])
+            articles, terms = _chunk_terms(conn, ids)
             features = feature_rows(terms, dict(articles.select("article_id", "content_hash").iter_rows()))
             db.insert_frame(conn, "story_features", features)
     with warehouse.write() as conn:  # once, after an upgrade from a warehouse without the index
@@ -123,7 +123,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
                                 df, documents)
             with db.transaction(conn):
                 db.insert_frame(conn, "story_postings", rows)
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    chunks = chunked(pending, size)
     progress = Progress(context.log, "stories", len(pending), len(chunks))
     joined = merged = 0
     for ids in chunks:
