@@ -75,7 +75,13 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 "actor_alerts", "coverage_by_lean"])
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`: copied beside it
-    and renamed into place, so open sessions never block a run and a run never blocks them."""
+    and renamed into place, so open sessions never block a run and a run never blocks them.
+    On a DuckLake there is no copy: analysts attach the lake read-only and read its latest
+    snapshot; this records which snapshot the run ended with."""
+    if warehouse.on_lake:
+        with warehouse.read() as conn:
+            snapshot = conn.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()[0]
+        return dg.MaterializeResult(metadata={"lake": str(warehouse.target), "snapshot_id": snapshot})
     target = warehouse.publish_snapshot()
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target)),
                                           "bytes": target.stat().st_size})

@@ -542,7 +542,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     records that have no cleaned version yet, chunk by chunk; each chunk adds its per-outlet
     line counts to `outlet_line_stats` in the same transaction."""
     with warehouse.write() as conn, db.transaction(conn):
-        removed = len(conn.execute(db.read_sql("clean_remove_stale")).fetchall())
+        removed = len(conn.execute(db.read_sql("clean_remove_stale", conn)).fetchall())
         pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
     size = warehouse.chunk_size
     chunks = chunked(pending, size)
@@ -565,7 +565,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         articles = result["articles"].with_columns(pl.lit(_now()).alias("ingested_at"))
         with warehouse.write() as conn, db.transaction(conn):
             with db.registered(conn, _articles=articles, _line_stats=result["line_stats"]):
-                conn.execute(db.read_sql("clean_write_chunk"))
+                conn.execute(db.read_sql("clean_write_chunk", conn))
         words += int(articles["word_count"].sum() or 0)
         empty += int((articles["word_count"] == 0).sum())
         date_sources.update(str(v) for v in articles["date_source"].to_list())

@@ -38,13 +38,31 @@ class LandingResource(dg.ConfigurableResource):
         return project_path(self.path)
 
 
+WAREHOUSE_KINDS = ("duckdb", "ducklake")
+
+
+def lake_catalog(value: str) -> str:
+    """A DuckLake catalog setting as ATTACH takes it: `postgres:<conninfo>` as it is, a DuckDB
+    file path taken from the project root."""
+    if value.startswith("postgres:"):
+        return value
+    return str(project_path(value))
+
+
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file, opened in short connections by the steps that need it.
+    """The warehouse, opened in short connections by the steps that need it: the embedded DuckDB
+    file (kind `duckdb`, the default), or a DuckLake (kind `ducklake`: catalog in PostgreSQL or
+    a local DuckDB file, rows as Parquet in a data folder; warehouse/lake.py).
 
     Set up for a run, it takes the warehouse's run lock (pipelines/runlock.py) for the whole
-    run: one run writes at a time, and a run whose predecessor died clears what it left."""
+    run: one run writes at a time, and a run whose predecessor died clears what it left. Step
+    processes of a run whose lock is already held by that run (its executor, pipelines/executors.py)
+    go on without waiting."""
 
     path: str = "warehouse/media.duckdb"
+    kind: str = "duckdb"
+    ducklake_catalog: str = "warehouse/media.ducklake"
+    ducklake_data: str = "warehouse/lake"
     lock_wait_seconds: float = db.LOCK_WAIT_SECONDS
     # Per-article stages commit their work in chunks of this many articles (ingestion: of
     # chunk_files files): a run killed part-way loses at most one chunk, and memory holds one.
@@ -57,10 +75,28 @@ class WarehouseResource(dg.ConfigurableResource):
     def file(self) -> Path:
         return project_path(self.path)
 
+    @property
+    def on_lake(self) -> bool:
+        if self.kind not in WAREHOUSE_KINDS:
+            raise ValueError(f"warehouse kind {self.kind!r} is none of {', '.join(WAREHOUSE_KINDS)}")
+        return self.kind == "ducklake"
+
+    @property
+    def target(self) -> db.Target:
+        """What `warehouse.db` opens: the file, or the lake."""
+        if self.on_lake:
+            return db.Lake(catalog=lake_catalog(self.ducklake_catalog), data=project_path(self.ducklake_data))
+        return self.file
+
+    @property
+    def lock_anchor(self) -> Path:
+        """The run lock lives beside this path: the warehouse file, or the lake's data folder."""
+        return project_path(self.ducklake_data) if self.on_lake else self.file
+
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.run is None:
             return  # a sensor tick or a script, not a run: nothing to hold
-        self._lock = RunLock(self.file)
+        self._lock = RunLock(self.lock_anchor)
         self._lock.acquire(context.run.run_id, context.instance, context.log)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
@@ -70,16 +106,17 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with db.write_connection(self.file, self.lock_wait_seconds) as conn:
+        with db.write_connection(self.target, self.lock_wait_seconds) as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with db.read_connection(self.file, self.lock_wait_seconds) as conn:
+        with db.read_connection(self.target, self.lock_wait_seconds) as conn:
             yield conn
 
-    def publish_snapshot(self) -> Path:
-        return db.publish_snapshot(self.file)
+    def publish_snapshot(self) -> Path | None:
+        """The analysts' copy of the file; None on a lake, which analysts attach read-only."""
+        return None if self.on_lake else db.publish_snapshot(self.file)
 
 
 class NlpResource(dg.ConfigurableResource):
@@ -114,6 +151,9 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
         "landing": LandingResource(path=env("MEDIA_MONITOR_LANDING", "data/landing")),
         "warehouse": WarehouseResource(
             path=env("MEDIA_MONITOR_WAREHOUSE", "warehouse/media.duckdb"),
+            kind=env("MEDIA_MONITOR_WAREHOUSE_KIND", "duckdb"),
+            ducklake_catalog=env("MEDIA_MONITOR_DUCKLAKE_CATALOG", "warehouse/media.ducklake"),
+            ducklake_data=env("MEDIA_MONITOR_DUCKLAKE_DATA", "warehouse/lake"),
             chunk_size=int(env("MEDIA_MONITOR_CHUNK_SIZE", "1000")),
             chunk_files=int(env("MEDIA_MONITOR_CHUNK_FILES", "500")),
         ),

@@ -5,6 +5,10 @@ DuckDB lets one process write a file or many read it, never both at once. Pipeli
 short connections here (all warehouse steps share one Dagster concurrency pool of size 1), and
 analysts never open the warehouse itself: after each run the warehouse is copied beside itself
 and renamed over `<name>.analyst.duckdb`, which `make sql` opens read-only.
+
+The warehouse may instead be a DuckLake (`warehouse.lake.Lake`, setting
+MEDIA_MONITOR_WAREHOUSE_KIND=ducklake): the same functions take either, the same SQL runs on
+both, several processes write the lake at once, and analysts attach it read-only (no copy).
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Union
 
 import duckdb
 import polars as pl
+
+from warehouse import lake as lakes
+from warehouse.lake import Lake
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOCK_WAIT_SECONDS = 60.0
@@ -25,9 +32,15 @@ LOCK_WAIT_SECONDS = 60.0
 MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 
 
-def read_sql(name: str) -> str:
-    """The text of `warehouse/sql/<name>.sql`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+# A warehouse: the embedded DuckDB file, or a DuckLake.
+Target = Union[Path, Lake]
+
+
+def read_sql(name: str, conn: duckdb.DuckDBPyConnection | None = None) -> str:
+    """The text of `warehouse/sql/<name>.sql`; given the connection `conn` it will run on, as
+    that warehouse runs it (on a lake, upserts become MERGE: `warehouse.lake.lake_sql`)."""
+    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return lakes.lake_sql(sql) if conn is not None and lakes.is_lake(conn) else sql
 
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -44,8 +57,9 @@ def migrations() -> list[tuple[int, str, Path]]:
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The newest migration applied to this warehouse (0 for an empty file)."""
+    key = "" if lakes.is_lake(conn) else " PRIMARY KEY"
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+                 f"(version INTEGER{key}, name VARCHAR, applied_at TIMESTAMP)")
     return conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
@@ -54,12 +68,14 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> list[
     transaction together with its `schema_version` row, so a crash never leaves half of one.
     Returns the versions applied."""
     current = schema_version(conn)
+    on_lake = lakes.is_lake(conn)
     applied = []
     for version, name, path in migrations():
         if version <= current or (target is not None and version > target):
             continue
+        sql = path.read_text(encoding="utf-8")
         with transaction(conn):
-            conn.execute(path.read_text(encoding="utf-8"))
+            conn.execute(lakes.lake_ddl(sql) if on_lake else sql)
             conn.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name])
         applied.append(version)
     return applied
@@ -85,8 +101,25 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 
 
 @contextmanager
-def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def _lake_connection(lake: Lake) -> Iterator[duckdb.DuckDBPyConnection]:
+    # Writers of a lake never wait for each other: each transaction commits a snapshot.
+    conn = lakes.cursor(lake, MEMORY_LIMIT)
+    try:
+        if lake.key not in _MIGRATED or schema_version(conn) == 0:
+            migrate(conn)
+            _MIGRATED.add(lake.key)
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with the schema in place, closed (and checkpointed) on exit."""
+    if isinstance(path, Lake):
+        with _lake_connection(path) as conn:
+            yield conn
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
@@ -101,9 +134,13 @@ def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Ite
 
 
 @contextmanager
-def read_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; creates (or upgrades) the warehouse first when this process has
-    not opened it for writing yet."""
+    not opened it for writing yet. (On a lake: a connection of this process's instance.)"""
+    if isinstance(path, Lake):
+        with _lake_connection(path) as conn:
+            yield conn
+        return
     if not path.exists() or str(path.resolve()) not in _MIGRATED:
         with write_connection(path, wait_seconds):
             pass
@@ -160,6 +197,20 @@ def keys_frame(column: str, values) -> pl.DataFrame:
 def query_frame(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return its result as a polars frame."""
     return conn.execute(sql, params or []).pl()
+
+
+@contextmanager
+def analyst_connection(target: Target) -> Iterator[duckdb.DuckDBPyConnection]:
+    """What analysts query: the read-only copy of a warehouse file, or the lake itself attached
+    read-only (it reads the latest snapshot while runs write, no copy)."""
+    if isinstance(target, Lake):
+        conn = lakes.connect(target, read_only=True)
+    else:
+        conn = duckdb.connect(str(snapshot_path_for(target)), read_only=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def snapshot_path_for(warehouse_path: Path) -> Path:

@@ -131,7 +131,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         with warehouse.write() as conn:
             frames = assign_chunk(conn, ids, now)
             with db.transaction(conn), db.registered(conn, **frames):
-                conn.execute(db.read_sql("stories_write_chunk"))
+                conn.execute(db.read_sql("stories_write_chunk", conn))
                 links, merges = frames["_story_links"], frames["_story_merges"]
                 touched = set(links["story_id"].to_list()) | set(merges["merged_story_id"].to_list())
                 rebuild_stories(conn, touched)
