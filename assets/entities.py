@@ -6,9 +6,17 @@ Each distinct body (content_hash) goes through spaCy once, ever: bodies already 
 needs are loaded, and the pipeline is loaded once per process. The spans are stored raw (every
 label, exact offsets); deciding which of them are actors is the `actors` step's job, so that
 it can be redone from stored spans without running the model again.
+
+With several entity workers (setting MEDIA_MONITOR_ENTITY_WORKERS, on a DuckLake warehouse) the
+asset is a graph of one op per worker: worker k takes the pending bodies whose content hash
+falls in share k (`share_of`), so the shares are disjoint and the same on every re-run, and
+commits its own chunks to the lake while the others do the same; the executor runs the workers
+in parallel processes (or on Celery workers on other machines). See README, "Past one machine".
 """
 
 import functools
+import os
+import zlib
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -169,24 +177,34 @@ def stream_spans(
         docs = docs[todo.height:]
 
 
-@dg.asset(group_name="nlp", kinds={"spacy", "duckdb"}, deps=["cleaned_articles"])
-def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Named-entity spans (spaCy) of every distinct article body not analysed before
-    (`entity_spans`), with a row per body in `entity_runs`: analysed, or skipped with the reason
-    (a language the pipeline does not speak). Bodies stream through one `nlp.pipe` on every core
-    (setting MEDIA_MONITOR_NLP_PROCESSES) and commit chunk by chunk."""
+def share_of(content_hash: str, shares: int) -> int:
+    """Which of `shares` workers analyses a body: a stable hash of its content hash, the same
+    in every process, machine and run."""
+    return zlib.crc32(content_hash.encode("utf-8")) % shares
+
+
+def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
+                    processes: int | None = None) -> dict:
+    """Analyse the bodies not analysed yet (with `share` = (k, n): only those of share k of n),
+    committing chunk by chunk; returns the step's metadata."""
     with warehouse.write() as conn:
         pending = db.query_frame(conn, db.read_sql("entities_pending"))["content_hash"].to_list()
+    stage = "entities"
+    if share is not None:
+        k, n = share
+        pending = [h for h in pending if share_of(h, n) == k]
+        stage = f"entities (worker {k} of {n})"
+        context.log.info(f"entity worker {k} of {n} in process {os.getpid()}: {len(pending)} bodies pending in its share")
     if not pending:
         context.log.info("no new bodies to analyse")
-        return dg.MaterializeResult(metadata={"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0})
+        return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
     size = warehouse.chunk_size
     batches = chunked(pending, size)
     pipeline = load_pipeline(nlp.pipeline)
-    processes = nlp.processes(len(pending))
+    processes = processes or nlp.processes(len(pending))
     context.log.info(f"{len(pending)} new bodies in {len(batches)} chunks, {pipeline_label(pipeline)} "
                      f"on {processes} process(es)")
-    progress = Progress(context.log, "entities", len(pending), len(batches), unit="bodies")
+    progress = Progress(context.log, stage, len(pending), len(batches), unit="bodies")
 
     def chunks() -> Iterator[pl.DataFrame]:
         for hashes in batches:
@@ -206,14 +224,60 @@ def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse:
         labels.update(result["spans"]["entity_label"].to_list())
         progress.step(runs.height)
     by_label = pl.DataFrame(sorted(labels.items(), key=lambda kv: -kv[1]), schema={"entity_label": pl.String, "spans": pl.Int64}, orient="row")
-    return dg.MaterializeResult(
-        metadata={
-            "pipeline": pipeline_label(pipeline),
-            "components": ", ".join(pipeline.pipe_names),
-            "processes": processes,
-            "bodies_analysed": analysed,
-            "bodies_skipped": skipped,
-            "spans": spans,
-            "spans_by_label": dg.MetadataValue.md(frame_markdown(by_label)),
-        },
-    )
+    return {
+        "pipeline": pipeline_label(pipeline),
+        "components": ", ".join(pipeline.pipe_names),
+        "processes": processes,
+        "bodies_analysed": analysed,
+        "bodies_skipped": skipped,
+        "spans": spans,
+        "spans_by_label": dg.MetadataValue.md(frame_markdown(by_label)),
+    }
+
+
+@dg.asset(group_name="nlp", kinds={"spacy", "duckdb"}, deps=["cleaned_articles"])
+def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Named-entity spans (spaCy) of every distinct article body not analysed before
+    (`entity_spans`), with a row per body in `entity_runs`: analysed, or skipped with the reason
+    (a language the pipeline does not speak). Bodies stream through one `nlp.pipe` on every core
+    (setting MEDIA_MONITOR_NLP_PROCESSES) and commit chunk by chunk."""
+    return dg.MaterializeResult(metadata=extract_pending(context, nlp, warehouse))
+
+
+def entity_spans_in_workers(workers: int) -> dg.AssetsDefinition:
+    """`entity_spans` as `workers` ops that run at once, each on its own share of the pending
+    bodies, committing its own chunks, then one op that closes the step. Each worker runs
+    spaCy in one process unless MEDIA_MONITOR_NLP_PROCESSES says otherwise: the workers are
+    the parallelism."""
+
+    def worker_op(k: int) -> dg.OpDefinition:
+        @dg.op(name=f"entity_worker_{k}", ins={"start": dg.In(dg.Nothing)}, out=dg.Out(dg.Nothing),
+               tags={"media_monitor/entity_worker": str(k)})
+        def entity_worker(context: dg.OpExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> None:
+            metadata = extract_pending(context, nlp, warehouse, share=(k, workers), processes=nlp.n_process or 1)
+            context.log.info(f"entity worker {k} of {workers} done: {metadata['bodies_analysed']} bodies analysed, "
+                             f"{metadata['spans']} spans")
+
+        return entity_worker
+
+    @dg.op(name="entity_workers_done", ins={f"worker_{k}": dg.In(dg.Nothing) for k in range(workers)},
+           out=dg.Out(dg.Nothing))
+    def entity_workers_done(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> None:
+        with warehouse.read() as conn:
+            bodies, analysed, skipped = conn.execute(
+                "SELECT count(*), count(*) FILTER (WHERE status = 'analysed'), count(*) FILTER (WHERE status = 'skipped') "
+                "FROM entity_runs").fetchone()
+            spans = conn.execute("SELECT count(*) FROM entity_spans").fetchone()[0]
+        context.add_output_metadata({"workers": workers, "bodies_stored": bodies, "bodies_analysed_stored": analysed,
+                                     "bodies_skipped_stored": skipped, "spans_stored": spans})
+
+    workers_ops = [worker_op(k) for k in range(workers)]
+
+    @dg.graph_asset(name="entity_spans", group_name="nlp", kinds={"spacy", "duckdb"},
+                    ins={"cleaned_articles": dg.AssetIn(dagster_type=dg.Nothing)},
+                    description=(f"Named-entity spans (spaCy) of every distinct article body not analysed before, "
+                                 f"by {workers} entity workers at once, each on its share of the bodies."))
+    def entity_spans_graph(cleaned_articles):
+        return entity_workers_done(**{f"worker_{k}": op(start=cleaned_articles) for k, op in enumerate(workers_ops)})
+
+    return entity_spans_graph

@@ -7,6 +7,9 @@ actors -> mention_tone -> actor_tone, and actors -> quotes. Each asset reads war
 Every run executes in one process (the in-process executor): the steps share one warehouse run
 lock anyway, so separate step processes would only reload Python, Dagster and spaCy each time;
 entity extraction fans out over processes of its own.
+Past one machine (README): with several entity workers (MEDIA_MONITOR_ENTITY_WORKERS, on a
+DuckLake) `entity_spans` is a graph of one op per worker, and the job's executor
+(MEDIA_MONITOR_EXECUTOR: multiprocess or celery, pipelines/executors.py) runs them at once.
 Nothing is opened here: loading this module never touches the warehouse or spaCy.
 """
 
@@ -14,15 +17,25 @@ import dagster as dg
 
 from assets import actors, analytics, attention, clean, dedup, entities, exports, ingest, lean, outlets, quotes, stories, tone
 from pipelines.checks import quality_checks
-from pipelines.jobs import media_pipeline
+from pipelines.executors import entity_workers, executor_kind
+from pipelines.jobs import executor, media_pipeline
 from pipelines.resources import resources_from_env
 from pipelines.schedules import daily_refresh
 from pipelines.sensors import landing_sensor
 
+resources = resources_from_env()
+warehouse = resources["warehouse"]
+if executor_kind() != "in_process" and not warehouse.on_lake:
+    raise ValueError("several step processes write at once only on a DuckLake: set MEDIA_MONITOR_WAREHOUSE_KIND=ducklake "
+                     "(README, \"Past one machine\"), or MEDIA_MONITOR_EXECUTOR=in_process")
+if executor_kind() != "in_process" and not warehouse.ducklake_catalog.startswith("postgres:"):
+    raise ValueError("several processes write a DuckLake only with its catalog in PostgreSQL "
+                     "(MEDIA_MONITOR_DUCKLAKE_CATALOG=postgres:...): a DuckDB catalog file has one writer")
+
 all_assets = [
     ingest.raw_articles,
     clean.cleaned_articles,
-    entities.entity_spans,
+    entities.entity_spans if entity_workers() == 1 else entities.entity_spans_in_workers(entity_workers()),
     dedup.deduplicated_articles,
     actors.actors,
     stories.stories,
@@ -45,6 +58,11 @@ defs = dg.Definitions(
     jobs=[media_pipeline],
     schedules=[daily_refresh],
     sensors=[landing_sensor],
-    resources=resources_from_env(),
-    executor=dg.in_process_executor,
+    resources=resources,
+    executor=executor,
 )
+
+
+def media_pipeline_job() -> dg.JobDefinition:
+    """The job, for `dg.reconstructable`: step processes (and Celery workers) load it by name."""
+    return defs.resolve_job_def("media_pipeline")

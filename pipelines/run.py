@@ -23,6 +23,12 @@ def failed_error_checks(result) -> list[str]:
                   if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR)
 
 
+def _outcome(result) -> tuple[str, bool, list[str], list[str]]:
+    """Run id, success, failed steps and failed ERROR checks of a finished run."""
+    failed = [event.step_key for event in result.all_events if event.is_step_failure]
+    return result.run_id, result.success, failed, failed_error_checks(result)
+
+
 def summary(warehouse_path, exports_folder=None, failed_checks: list[str] | None = None) -> str:
     """A few lines on what the warehouse now holds."""
     from warehouse import db
@@ -71,24 +77,31 @@ def main(argv: list[str] | None = None) -> int:
 
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines import definitions
+    from pipelines.executors import executor_kind
 
+    defs = definitions.defs
+    run_config = {"loggers": {"console": {"config": {"log_level": os.environ.get("MEDIA_MONITOR_LOG_LEVEL", "INFO")}}}}
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("media_pipeline").execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("MEDIA_MONITOR_LOG_LEVEL", "INFO")}}}},
-        )
-    failed_checks = failed_error_checks(result)
-    if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"run {result.run_id} failed in: {', '.join(failed) or 'unknown step'}", file=sys.stderr)
+        if executor_kind() == "in_process":
+            result = defs.resolve_job_def("media_pipeline").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=run_config)
+            outcome = _outcome(result)
+        else:
+            # Steps in other processes (or on Celery workers) load the job by name.
+            with dg.execute_job(dg.reconstructable(definitions.media_pipeline_job), instance=instance,
+                                run_config=run_config, raise_on_error=False) as result:
+                outcome = _outcome(result)
+    run_id, success, failed, failed_checks = outcome
+    if not success:
+        print(f"run {run_id} failed in: {', '.join(failed) or 'unknown step'}", file=sys.stderr)
         return 1
     if failed_checks:
-        print(f"run {result.run_id} finished, but these checks failed: {', '.join(failed_checks)}", file=sys.stderr)
+        print(f"run {run_id} finished, but these checks failed: {', '.join(failed_checks)}", file=sys.stderr)
     else:
-        print(f"run {result.run_id} succeeded")
+        print(f"run {run_id} succeeded")
     if args.summary or failed_checks:
-        print(summary(defs.resources["warehouse"].file, defs.resources["exports"].root, failed_checks))
+        print(summary(defs.resources["warehouse"].target, defs.resources["exports"].root, failed_checks))
     return 1 if failed_checks else 0
 
 

@@ -9,6 +9,11 @@ holding it; a run that gets the lock and finds another run's name there knows th
 without finishing: it marks that run failed in the Dagster instance (so the run queue, which
 lets one run at a time in, counts it no longer), frees whatever concurrency slots it still
 held, says so in its log, and goes on.
+
+When a run's steps execute in several processes (the multiprocess or Celery executor,
+pipelines/executors.py), the run's executor holds the lock for the whole run, and a step process
+that finds the lock held by its own run goes on without waiting: one run at a time, never its
+own steps waiting for each other.
 """
 
 from __future__ import annotations
@@ -93,6 +98,10 @@ class RunLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = read_holder(handle)
+            if holder is not None and holder.run_id == run_id:
+                # Held by this very run (its executor, while this process runs one of its steps).
+                handle.close()
+                return
             if log is not None:
                 who = f"run {holder.run_id} (process {holder.pid})" if holder else "another run"
                 log.info(f"waiting for {who} to finish: one pipeline run writes the warehouse at a time")
