@@ -252,7 +252,9 @@ def entity_spans_in_workers(workers: int) -> dg.AssetsDefinition:
 
     def worker_op(k: int) -> dg.OpDefinition:
         @dg.op(name=f"entity_worker_{k}", ins={"start": dg.In(dg.Nothing)}, out=dg.Out(dg.Nothing),
-               tags={"media_monitor/entity_worker": str(k)})
+               # Started before the other steps that are ready at the same time (dedup, outlets,
+               # checks): the workers are the long step, and they should run side by side.
+               tags={"media_monitor/entity_worker": str(k), "dagster/priority": "10"})
         def entity_worker(context: dg.OpExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> None:
             metadata = extract_pending(context, nlp, warehouse, share=(k, workers), processes=nlp.n_process or 1)
             context.log.info(f"entity worker {k} of {workers} done: {metadata['bodies_analysed']} bodies analysed, "
