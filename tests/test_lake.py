@@ -36,7 +36,10 @@ from warehouse.lake import Lake
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
-CHUNK = "3"  # small chunks: many commits per worker, so a kill lands mid-work
+# Chunk sizes change which articles a story's first members are compared with, so each lake
+# run is compared with a file run of the same chunk size. Small chunks where a kill must land
+# mid-work (many commits per worker), the default elsewhere (fewer lake commits, faster).
+SMALL_CHUNK, CHUNK = 3, 1000
 
 
 def unavailable(reason: str) -> None:
@@ -85,14 +88,21 @@ def tables(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> dict[str, list]:
-    """The public tables of the embedded single-file run (in one process, the same chunks)."""
-    tmp = tmp_path_factory.mktemp("reference")
-    resources = resources_for(tmp, SAMPLE_LANDING)
-    resources["warehouse"] = WarehouseResource(path=str(tmp / "media.duckdb"), chunk_size=int(CHUNK), chunk_files=int(CHUNK))
-    assert dg.materialize(all_assets, resources=resources).success
-    with db.read_connection(tmp / "media.duckdb") as conn:
-        return tables(conn)
+def reference(tmp_path_factory):
+    """The public tables of the embedded single-file run (in one process) with a chunk size."""
+    done: dict[int, dict[str, list]] = {}
+
+    def run(chunk: int) -> dict[str, list]:
+        if chunk not in done:
+            tmp = tmp_path_factory.mktemp(f"reference-{chunk}")
+            resources = resources_for(tmp, SAMPLE_LANDING)
+            resources["warehouse"] = WarehouseResource(path=str(tmp / "media.duckdb"), chunk_size=chunk, chunk_files=chunk)
+            assert dg.materialize(all_assets, resources=resources).success
+            with db.read_connection(tmp / "media.duckdb") as conn:
+                done[chunk] = tables(conn)
+        return done[chunk]
+
+    return run
 
 
 def lake_tables(lake: Lake) -> dict[str, list]:
@@ -100,12 +110,12 @@ def lake_tables(lake: Lake) -> dict[str, list]:
         return tables(conn)
 
 
-def run_env(lake: Lake, home: Path, executor: str, workers: int = 2) -> dict[str, str]:
+def run_env(lake: Lake, home: Path, executor: str, workers: int = 2, chunk: int = CHUNK) -> dict[str, str]:
     home.mkdir(parents=True, exist_ok=True)
     return dict(os.environ, MEDIA_MONITOR_LANDING=str(SAMPLE_LANDING), MEDIA_MONITOR_WAREHOUSE_KIND="ducklake",
                 MEDIA_MONITOR_DUCKLAKE_CATALOG=lake.catalog, MEDIA_MONITOR_DUCKLAKE_DATA=str(lake.data),
                 MEDIA_MONITOR_ENTITY_WORKERS=str(workers), MEDIA_MONITOR_EXECUTOR=executor,
-                MEDIA_MONITOR_CELERY_BROKER=BROKER, MEDIA_MONITOR_CHUNK_SIZE=CHUNK, MEDIA_MONITOR_CHUNK_FILES=CHUNK,
+                MEDIA_MONITOR_CELERY_BROKER=BROKER, MEDIA_MONITOR_CHUNK_SIZE=str(chunk), MEDIA_MONITOR_CHUNK_FILES=str(chunk),
                 MEDIA_MONITOR_LOG_LEVEL="INFO", DAGSTER_HOME=str(home), PYTHONPATH=str(PROJECT_ROOT))
 
 
@@ -192,7 +202,7 @@ def test_two_entity_workers_on_a_postgres_lake_equal_the_single_file_run(lake, r
     (start0, end0), (start1, end1) = windows.values()
     assert start0 < end1 and start1 < end0, f"the entity workers did not overlap: {windows}"
 
-    assert lake_tables(lake) == reference
+    assert lake_tables(lake) == reference(CHUNK)
 
     # The analyst's queries answered while the run wrote, each from one consistent snapshot:
     # never a span without its run row, and the same counts within a transaction even when the
@@ -206,7 +216,7 @@ def test_two_entity_workers_on_a_postgres_lake_equal_the_single_file_run(lake, r
 
 def test_an_entity_worker_killed_mid_chunk_then_a_rerun_equals_a_clean_run(lake, reference, tmp_path):
     home = tmp_path / "home"
-    env = run_env(lake, home, "multiprocess")
+    env = run_env(lake, home, "multiprocess", chunk=SMALL_CHUNK)
     process = start_run(env)
     lines, victim, killed = [], None, False
     for line in process.stdout:
@@ -222,11 +232,11 @@ def test_an_entity_worker_killed_mid_chunk_then_a_rerun_equals_a_clean_run(lake,
     assert code != 0, "the run reports the dead worker's step as failed"
     with db.analyst_connection(lake) as conn:
         analysed = conn.execute("SELECT count(*) FROM entity_runs").fetchone()[0]
-    assert analysed < len({row[0] for row in reference["articles"]}), "work was left for the re-run"
+    assert analysed < len({row[0] for row in reference(SMALL_CHUNK)["articles"]}), "work was left for the re-run"
 
     code, log = finish(start_run(env))
     assert code == 0, log[-4000:]
-    assert lake_tables(lake) == reference
+    assert lake_tables(lake) == reference(SMALL_CHUNK)
 
 
 @pytest.fixture
@@ -281,4 +291,4 @@ def test_celery_executor_with_two_workers_over_rabbitmq_equals_the_single_file_r
                     *(getattr(data, "metadata_entries", None) or [])]}.get("Celery worker") or \
                     str((getattr(data, "metadata", None) or {}).get("Celery worker"))
     assert len(hosts) == 2 and len(set(hosts.values())) == 2, f"the entity workers ran on {hosts}"
-    assert lake_tables(lake) == reference
+    assert lake_tables(lake) == reference(CHUNK)
