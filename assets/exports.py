@@ -93,11 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     resources = resources_from_env()
     folder = Path(args.folder) if args.folder else resources["exports"].root
-    source = db.snapshot_path_for(resources["warehouse"].file)  # analysts' copy: never blocks a run
-    if not source.exists():
+    warehouse = resources["warehouse"]
+    source = db.snapshot_path_for(warehouse.file)  # analysts' copy: never blocks a run
+    if warehouse.on_lake:  # the lake itself, attached read-only
+        from warehouse import lake as lakes
+
+        conn = lakes.connect(warehouse.target, read_only=True)
+    elif not source.exists():
         print(f"no analysts' copy at {source}: run `make run` or `make demo` first", file=sys.stderr)
         return 1
-    conn = duckdb.connect(str(source), read_only=True)
+    else:
+        conn = duckdb.connect(str(source), read_only=True)
     try:
         written = export_all(conn, folder, [Path(q) for q in args.query], tables=not args.query)
     finally:

@@ -32,7 +32,7 @@ def landing_fingerprint(listing: list[LandingFile]) -> str:
 )
 def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingResource, warehouse: WarehouseResource):
     # A run killed with the machine would otherwise hold the one-run-at-a-time queue forever.
-    cleared = reap_if_dead(warehouse.file, lambda: context.instance, context.log)
+    cleared = reap_if_dead(warehouse.lock_anchor, lambda: context.instance, context.log)
     if cleared:
         context.log.warning(f"run {cleared} had died without finishing; marked failed")
     listing = list_landing_files(landing.root)

@@ -31,6 +31,7 @@ from pipelines.resources import WarehouseResource
 from tests.conftest import PROJECT_ROOT, SAMPLE_LANDING, resources_for
 from tests.test_data_flow import PUBLIC
 from warehouse import db
+from warehouse import lake as lakes
 from warehouse.lake import Lake
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -39,7 +40,7 @@ BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
 # Chunk sizes change which articles a story's first members are compared with, so each lake
 # run is compared with a file run of the same chunk size. Small chunks where a kill must land
 # mid-work (many commits per worker), the default elsewhere (fewer lake commits, faster).
-SMALL_CHUNK, CHUNK = 3, 1000
+SMALL_CHUNK, CHUNK = 10, 1000
 
 
 def unavailable(reason: str) -> None:
@@ -77,8 +78,6 @@ def lake(tmp_path) -> Lake:
     try:
         yield target
     finally:
-        from warehouse import lake as lakes
-
         lakes.forget(target)
         psql(user, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -156,27 +155,33 @@ COUNTS = """SELECT (SELECT count(*) FROM raw_records), (SELECT count(*) FROM art
 
 
 def watch_as_analyst(lake: Lake, process: subprocess.Popen) -> list[dict]:
-    """While the run writes: each round opens the lake read-only, reads counts twice in one
-    transaction a moment apart, and reads them again in a fresh connection. Returns what it saw."""
-    seen = []
-    while process.poll() is None:
-        try:
-            with db.analyst_connection(lake) as conn:
+    """While the run writes, with the lake attached read-only: each round reads counts twice in
+    one transaction a moment apart, then again in a new transaction. Returns what it saw."""
+    seen, conn = [], None
+    try:
+        while process.poll() is None:
+            try:
+                conn = conn or lakes.connect(lake, read_only=True)
                 conn.execute("BEGIN TRANSACTION")
                 first = conn.execute(COUNTS).fetchone()
                 time.sleep(0.7)
                 second = conn.execute(COUNTS).fetchone()
                 conn.execute("COMMIT")
                 running = process.poll() is None
-            with db.analyst_connection(lake) as conn:
                 fresh = conn.execute(COUNTS).fetchone()
-        except duckdb.Error:
-            if seen:
-                raise
-            time.sleep(0.3)  # the run has not created the lake or its tables yet
-            continue
-        seen.append({"first": first, "second": second, "fresh": fresh, "running": running})
-        time.sleep(1.0)
+            except duckdb.Error:
+                if seen:
+                    raise
+                if conn is not None:  # the run has not created the lake or its tables yet
+                    conn.close()
+                    conn = None
+                time.sleep(0.5)
+                continue
+            seen.append({"first": first, "second": second, "fresh": fresh, "running": running})
+            time.sleep(0.5)
+    finally:
+        if conn is not None:
+            conn.close()
     return seen
 
 

@@ -1,7 +1,8 @@
 """`make sql`: a SQL shell on the analysts' read-only copy of the warehouse.
 
 It opens `<warehouse>.analyst.duckdb` (published after every run), never the warehouse itself,
-so it cannot block a run nor be blocked by one. With a terminal it is interactive (end
+so it cannot block a run nor be blocked by one. On a DuckLake (MEDIA_MONITOR_WAREHOUSE_KIND=ducklake)
+it attaches the lake itself read-only: it reads the latest snapshot while runs write. With a terminal it is interactive (end
 statements with `;`, `.quit` to leave); otherwise it runs the SQL piped into it and prints
 the results.
 """
@@ -19,6 +20,14 @@ from warehouse.db import snapshot_path_for
 
 def snapshot_file():
     return snapshot_path_for(project_path(os.environ.get("MEDIA_MONITOR_WAREHOUSE", "warehouse/media.duckdb")))
+
+
+def lake_target():
+    """The DuckLake of the settings, or None when the warehouse is the embedded file."""
+    from pipelines.resources import resources_from_env
+
+    warehouse = resources_from_env()["warehouse"]
+    return warehouse.target if warehouse.on_lake else None
 
 
 def split_statements(sql: str) -> list[str]:
@@ -39,7 +48,7 @@ def interactive(conn: duckdb.DuckDBPyConnection) -> None:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:
         pass
-    print(f"connected read-only to {snapshot_file()}; end statements with ';', .quit to leave")
+    print(f"connected read-only to {lake_target() or snapshot_file()}; end statements with ';', .quit to leave")
     buffer = ""
     while True:
         try:
@@ -59,11 +68,17 @@ def interactive(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def main() -> int:
-    path = snapshot_file()
-    if not path.exists():
-        print(f"no analysts' copy at {path} yet: run `make run` (or `make demo`) first", file=sys.stderr)
-        return 1
-    conn = duckdb.connect(str(path), read_only=True)
+    lake = lake_target()
+    if lake is not None:
+        from warehouse import lake as lakes
+
+        conn = lakes.connect(lake, read_only=True)
+    else:
+        path = snapshot_file()
+        if not path.exists():
+            print(f"no analysts' copy at {path} yet: run `make run` (or `make demo`) first", file=sys.stderr)
+            return 1
+        conn = duckdb.connect(str(path), read_only=True)
     try:
         if sys.stdin.isatty():
             interactive(conn)
