@@ -40,7 +40,7 @@ BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
 # Chunk sizes change which articles a story's first members are compared with, so each lake
 # run is compared with a file run of the same chunk size. Small chunks where a kill must land
 # mid-work (many commits per worker), the default elsewhere (fewer lake commits, faster).
-SMALL_CHUNK, CHUNK = 10, 1000
+SMALL_CHUNK, CHUNK = 5, 1000
 
 
 def unavailable(reason: str) -> None:
