@@ -8,7 +8,7 @@ Nothing is opened here: connections and models are opened by the steps that use 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,10 +39,12 @@ class LandingResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file, opened in short connections by the steps that need it.
+    """The DuckDB warehouse file.
 
     Set up for a run, it takes the warehouse's run lock (pipelines/runlock.py) for the whole
-    run: one run writes at a time, and a run whose predecessor died clears what it left."""
+    run: one run writes at a time, and a run whose predecessor died clears what it left. It
+    then holds one connection for the run (`db.held`): the steps' connections are cursors of
+    it. Outside a run (a sensor tick, a script) the steps open short connections."""
 
     path: str = "warehouse/media.duckdb"
     lock_wait_seconds: float = db.LOCK_WAIT_SECONDS
@@ -52,6 +54,7 @@ class WarehouseResource(dg.ConfigurableResource):
     chunk_files: int = 500
 
     _lock: Any = PrivateAttr(default=None)
+    _held: Any = PrivateAttr(default=None)
 
     @property
     def file(self) -> Path:
@@ -62,8 +65,15 @@ class WarehouseResource(dg.ConfigurableResource):
             return  # a sensor tick or a script, not a run: nothing to hold
         self._lock = RunLock(self.file)
         self._lock.acquire(context.run.run_id, context.instance, context.log)
+        # One connection for the whole run: the steps' many short connections become cursors
+        # of it, and the file is checkpointed once at the end, not after every chunk.
+        self._held = ExitStack()
+        self._held.enter_context(db.held(self.file, self.lock_wait_seconds))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -84,9 +84,47 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
             time.sleep(0.5)
 
 
+# Connections a process holds open for a while (a run, see `held`): path -> connection.
+_HELD: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+@contextmanager
+def held(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Keep one read-write connection to `path` open until exit: `write_connection` and
+    `read_connection` inside hand out cursors of it instead of opening, checkpointing and
+    closing the file each time. A chunked stage commits hundreds of transactions; a checkpoint
+    after each would rewrite the tables' indexes every time, a cost that grows with the
+    warehouse (quadratic over a first load). Commits stay durable (DuckDB's write-ahead log);
+    the file is checkpointed once, on exit, and DuckDB checkpoints by itself when the log grows."""
+    key = str(path.resolve()) if path.exists() else str(path)
+    if key in _HELD:
+        yield _HELD[key]
+        return
+    with write_connection(path, wait_seconds) as conn:
+        key = str(path.resolve())
+        _HELD[key] = conn
+        try:
+            yield conn
+        finally:
+            del _HELD[key]
+
+
+def _held_cursor(path: Path) -> duckdb.DuckDBPyConnection | None:
+    conn = _HELD.get(str(path.resolve())) if path.exists() else None
+    return conn.cursor() if conn is not None else None
+
+
 @contextmanager
 def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection with the schema in place, closed (and checkpointed) on exit."""
+    """A read-write connection with the schema in place, closed (and checkpointed) on exit; a
+    cursor of the held connection inside `held`."""
+    cursor = _held_cursor(path)
+    if cursor is not None:
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
@@ -102,8 +140,15 @@ def write_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Ite
 
 @contextmanager
 def read_connection(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; creates (or upgrades) the warehouse first when this process has
-    not opened it for writing yet."""
+    """A read-only connection (a cursor of the held connection inside `held`); creates (or
+    upgrades) the warehouse first when this process has not opened it for writing yet."""
+    cursor = _held_cursor(path)
+    if cursor is not None:
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
     if not path.exists() or str(path.resolve()) not in _MIGRATED:
         with write_connection(path, wait_seconds):
             pass
@@ -172,8 +217,12 @@ def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) ->
     place, so an open analyst session keeps reading the old file and new sessions see the new."""
     target = snapshot_path or snapshot_path_for(warehouse_path)
     tmp = target.with_name(target.name + ".tmp")
-    with write_connection(warehouse_path):
-        pass  # make sure the file exists and its WAL is checkpointed into it
+    held_conn = _HELD.get(str(warehouse_path.resolve())) if warehouse_path.exists() else None
+    if held_conn is not None:
+        held_conn.execute("CHECKPOINT")  # the run holds the file open: bring its log into it
+    else:
+        with write_connection(warehouse_path):
+            pass  # make sure the file exists and its WAL is checkpointed into it
     shutil.copyfile(warehouse_path, tmp)
     os.replace(tmp, target)
     return target
