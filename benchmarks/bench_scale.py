@@ -52,6 +52,19 @@ def step_seconds(home: Path) -> dict[str, float]:
     return {s.step_key: round((s.end_time or 0) - (s.start_time or 0), 1) for s in stats if s.start_time}
 
 
+def snapshot_written(home: Path) -> str:
+    """What the latest run's analyst_snapshot wrote: bytes written of the copy's bytes, and how."""
+    from dagster import AssetKey, DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        event = instance.get_latest_materialization_event(AssetKey("analyst_snapshot"))
+    if event is None or event.asset_materialization is None:
+        return "no analysts' copy"
+    meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    return f"analysts' copy: {meta.get('bytes_written')} of {meta.get('bytes')} bytes written ({meta.get('mode')})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, action="append", required=True)
@@ -85,7 +98,7 @@ def main() -> None:
             shutil.copy2(path, target)
         more, rss_more = run(landing, warehouse, home, pipeline)
         if args.steps:
-            print(f"{n} +1% steps (s): {step_seconds(home)}", flush=True)
+            print(f"{n} +1% steps (s): {step_seconds(home)}; {snapshot_written(home)}", flush=True)
         nothing, _ = run(landing, warehouse, home, pipeline)
         print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
               f"{(more - nothing) / full:.3f}", flush=True)

@@ -88,7 +88,8 @@ class WarehouseResource(dg.ConfigurableResource):
         with db.read_connection(self.file, self.lock_wait_seconds) as conn:
             yield conn
 
-    def publish_snapshot(self) -> Path:
+    def publish_snapshot(self):
+        """Publish the analysts' copy (`db.publish_snapshot`); returns what was written."""
         return db.publish_snapshot(self.file)
 
 

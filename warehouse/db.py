@@ -10,7 +10,6 @@ and renamed over `<name>.analyst.duckdb`, which `make sql` opens read-only.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -212,17 +211,17 @@ def snapshot_path_for(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(warehouse_path.stem + ".analyst.duckdb")
 
 
-def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) -> Path:
-    """Copy the (closed, checkpointed) warehouse beside the analysts' copy and rename it into
-    place, so an open analyst session keeps reading the old file and new sessions see the new."""
+def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) -> "snapshot.Published":
+    """Checkpoint the warehouse and publish it as the analysts' copy, writing only the blocks
+    that changed since the copy before last (warehouse/snapshot.py): an open analyst session
+    keeps reading the copy it opened and new sessions see the new one."""
+    from warehouse import snapshot
+
     target = snapshot_path or snapshot_path_for(warehouse_path)
-    tmp = target.with_name(target.name + ".tmp")
     held_conn = _HELD.get(str(warehouse_path.resolve())) if warehouse_path.exists() else None
     if held_conn is not None:
         held_conn.execute("CHECKPOINT")  # the run holds the file open: bring its log into it
     else:
         with write_connection(warehouse_path):
             pass  # make sure the file exists and its WAL is checkpointed into it
-    shutil.copyfile(warehouse_path, tmp)
-    os.replace(tmp, target)
-    return target
+    return snapshot.publish(warehouse_path, target)

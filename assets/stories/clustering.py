@@ -79,10 +79,15 @@ def _day(d: date | None) -> int | None:
 class PairScorer:
     """The merge model's features and probability for blocks of article pairs.
 
-    Agglomeration asks for small blocks of pairs again and again. Each block is one small
-    sparse product of the rows asked for, so its cost depends on the block and the articles'
-    features, not on how many articles the chunk holds (a cache of whole rows of cosines grew
-    with the chunk's rows times the rows asked for). The values are those of `group_cosines`."""
+    Agglomeration asks for the same rows again and again in small blocks. While the chunk is
+    small, each row's cosines against every row are computed once and kept (one sparse product
+    for all rows asked at a time), so a block is an index into cached rows. Kept rows cost the
+    chunk's rows in memory each, so beyond CACHE_BYTES a block is one small sparse product of
+    its own rows instead: cost and memory then depend on the block, not on how many articles
+    the chunk holds. Both give the values of `group_cosines`, to the last bit (the same sums in
+    the same order)."""
+
+    CACHE_BYTES = 96 * 1024 * 1024
 
     def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
         self.groups = group_rows(matrix)
@@ -90,12 +95,31 @@ class PairScorer:
         self.model = model or MODEL
         self._norms = {kind: np.sqrt(np.asarray(g.multiply(g).sum(axis=1)).ravel() + GROUP_PRIOR**2)
                        for kind, g in self.groups.items()}
+        self._transposed = {kind: sparse.csr_matrix(g.T) for kind, g in self.groups.items()}
+        self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in self.groups}
+        # Rows each group's cache may hold (each row: one float per matrix row).
+        self._cache_rows = max(0, self.CACHE_BYTES // (8 * max(matrix.shape[0], 1) * len(self.groups)))
+
+    def _cosine_rows(self, kind: int, rows) -> np.ndarray:
+        cache = self._cached[kind]
+        missing = sorted({int(r) for r in rows if int(r) not in cache})
+        if missing:
+            products = (self.groups[kind][missing] @ self._transposed[kind]).toarray()
+            norms = self._norms[kind]
+            products /= np.outer(norms[missing], norms)
+            for r, values in zip(missing, products):
+                cache[r] = values
+        return np.vstack([cache[int(r)] for r in rows]) if len(rows) else np.zeros((0, len(self._norms[kind])))
 
     def cosines(self, kind: int, ra, rb) -> np.ndarray:
         """Cosines (len(ra) x len(rb)) of one feature group, as `group_cosines` gives them."""
         ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
         if not len(ra) or not len(rb):
             return np.zeros((len(ra), len(rb)))
+        if len(self._cached[kind]) + min(len(ra), len(rb)) <= self._cache_rows:
+            if len(ra) <= len(rb):
+                return self._cosine_rows(kind, ra)[:, rb]
+            return self._cosine_rows(kind, rb)[:, ra].T
         group, norms = self.groups[kind], self._norms[kind]
         return (group[ra] @ group[rb].T).toarray() / np.outer(norms[ra], norms[rb])
 
