@@ -374,13 +374,16 @@ def assign_stories(
     order = new.sort("published_date", "article_id", nulls_last=True)
     rep_rows = [r for rows in earlier_rows.values() for r in rows]
     new_reps = []
+    own: dict[str, str] = {}
     for aid, g, d in order.select("article_id", "dup_group_id", "published_date").iter_rows():
         r = row_of[aid]
         if g is not None and g in group_rep:
             rep_of[r] = group_rep[g]
             continue
-        clusters.add(f"s-{aid}", [r])
-        first_seen[f"s-{aid}"] = (d or date.max, aid)
+        cid = own_story_id(aid, clusters.members)
+        own[aid] = cid
+        clusters.add(cid, [r])
+        first_seen[cid] = (d or date.max, aid)
         new_reps.append(r)
         if g is not None:
             group_rep[g] = r
@@ -427,12 +430,24 @@ def assign_stories(
         # The explanation: the story's article most like this one.
         sims = scorer.block(others, [r]).ravel()
         k = int(np.argmax(sims))
-        reason = "new" if story == f"s-{aid}" else "similar"
+        reason = "new" if story == own.get(aid) else "similar"
         links.append((aid, story, ids[others[k]], float(sims[k]), reason))
     return (
         pl.DataFrame(links, schema=LINK_SCHEMA, orient="row"),
         pl.DataFrame(story_merges, schema=MERGE_SCHEMA, orient="row"),
     )
+
+
+def own_story_id(article_id: str, taken) -> str:
+    """The id of a story an article starts: "s-" and its id. An article analysed again (its file
+    changed) may have started a story that lives on with other articles under that id; the
+    new one then gets "s-<id>-2" (then -3, ...), never the living story's id."""
+    story = f"s-{article_id}"
+    n = 1
+    while story in taken:
+        n += 1
+        story = f"s-{article_id}-{n}"
+    return story
 
 
 def _follow(into: dict[str, str], story: str) -> str:
