@@ -83,9 +83,9 @@ class PairScorer:
     small, each row's cosines against every row are computed once and kept (one sparse product
     for all rows asked at a time), so a block is an index into cached rows. Kept rows cost the
     chunk's rows in memory each, so beyond CACHE_BYTES a block is one small sparse product of
-    its own rows instead: cost and memory then depend on the block, not on how many articles
-    the chunk holds. Both give the values of `group_cosines`, to the last bit (the same sums in
-    the same order)."""
+    its own rows instead (the three groups at once, against a matrix that stacks each group's
+    columns of every row): cost and memory then depend on the block, not on how many articles
+    the chunk holds. Both give the values of `group_cosines` (up to the order of the sums)."""
 
     CACHE_BYTES = 96 * 1024 * 1024
 
@@ -99,6 +99,26 @@ class PairScorer:
         self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in self.groups}
         # Rows each group's cache may hold (each row: one float per matrix row).
         self._cache_rows = max(0, self.CACHE_BYTES // (8 * max(matrix.shape[0], 1) * len(self.groups)))
+        self._matrix = sparse.csr_matrix(matrix)
+        self._kinds = getattr(matrix, "kinds", None)
+        self._stacked = None  # built on first use: (BODY, TITLE, ACTOR) columns of every row, stacked
+
+    def _direct(self, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Body, title and actor cosines of ra x rb from one sparse product."""
+        n = self._matrix.shape[0]
+        if self._stacked is None:
+            kinds = self._kinds
+            if kinds is None:
+                kinds = np.zeros(self._matrix.shape[1], dtype=np.int8)
+            parts = [self._matrix @ sparse.diags((kinds == kind).astype(np.float64)) for kind in (BODY, TITLE, ACTOR)]
+            self._stacked = sparse.csr_matrix(sparse.vstack(parts))
+        m = len(rb)
+        products = (self._matrix[ra] @ self._stacked[np.concatenate([rb, rb + n, rb + 2 * n])].T).toarray()
+        out = []
+        for i, kind in enumerate((BODY, TITLE, ACTOR)):
+            norms = self._norms[kind]
+            out.append(products[:, i * m:(i + 1) * m] / np.outer(norms[ra], norms[rb]))
+        return out[0], out[1], out[2]
 
     def _cosine_rows(self, kind: int, rows) -> np.ndarray:
         cache = self._cached[kind]
@@ -126,7 +146,11 @@ class PairScorer:
     def features(self, ra, rb) -> dict[str, np.ndarray]:
         """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb: the cosines of
         each group (body, title, actors) and the model's FEATURES."""
-        body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
+        ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
+        if len(ra) and len(rb) and len(self._cached[BODY]) + min(len(ra), len(rb)) > self._cache_rows:
+            body, title, actors = self._direct(ra, rb)
+        else:
+            body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
