@@ -1,10 +1,11 @@
-"""The DuckDB side of the platform: short connections to the warehouse file, the schema, and
-the read-only copy that analysts query.
+"""The DuckDB side of the platform: connections to the warehouse file, the schema and its
+migrations, and the read-only copy that analysts query.
 
-DuckDB lets one process write a file or many read it, never both at once. Pipeline steps open
-short connections here (all warehouse steps share one Dagster concurrency pool of size 1), and
-analysts never open the warehouse itself: after each run the warehouse is copied beside itself
-and renamed over `<name>.analyst.duckdb`, which `make sql` opens read-only.
+DuckDB lets one process write a file or many read it, never both at once. One run at a time
+writes (pipelines/runlock.py); a run holds one connection from start to end (`held`), and its
+steps' connections are cursors of it. Analysts never open the warehouse itself: after each run
+it is published as `<name>.analyst.duckdb` (warehouse/snapshot.py), which `make sql` opens
+read-only.
 """
 
 from __future__ import annotations
