@@ -149,6 +149,8 @@ INITIAL_NAME = re.compile(r"^(?:[A-Z]\. ?)+[A-Z][a-z]")
 _NAME_WORD = r"[A-Z][\w'\u2019-]*[a-z][\w'\u2019-]*"
 _PARTICLE_AFTER = re.compile(rf"(?:\s+(?:{PARTICLE_RUN}))+{_NAME_WORD}")
 _PARTICLE_BEFORE = re.compile(rf"{_NAME_WORD}\s+(?:{PARTICLE_RUN})+$")
+_PARTICLE_START = re.compile(rf"(?:{PARTICLE_RUN})+{_NAME_WORD}")
+_NAME_BEFORE = re.compile(rf"(?<![\w'\u2019-]){_NAME_WORD} $")
 
 
 def extend_over_particles(body: str, start: int, end: int) -> tuple[int, int]:
@@ -161,6 +163,11 @@ def extend_over_particles(body: str, start: int, end: int) -> tuple[int, int]:
         before = _PARTICLE_BEFORE.search(body, max(0, start - 50), start if body[start - 1] == " " else start)
         if before and "\n" not in before.group():
             start = before.start()
+        elif body[start - 1] == " " and _PARTICLE_START.match(body, start, end):
+            # The span starts at the particle ("van Schalkwyk" of "Danie van Schalkwyk").
+            given = _NAME_BEFORE.search(body, max(0, start - 40), start)
+            if given:
+                start = given.start()
     return start, end
 
 
@@ -255,3 +262,61 @@ def _split_place_compound(
             for p, o in parts
         ]
     return [Mention(content_hash, piece.name, label, piece.start, piece.end, crossed_line=piece.crossed_line)]
+
+
+_RUN_WORD = r"(?:[A-Z]|(?:al|el)-[A-Z])[\w'\u2019&.-]*"
+_RUN_PARTICLES = r"(?:(?:von|van|de|der|den|du|des|da|di|del|della|dos|das|le|la|ter|ten|zu|bin|ibn|bint|abu) )*"
+# A run of capitalised words on one line, particles of names between them ("Joost van der
+# Westhuizen"), not glued to a word before it.
+NAME_RUN = re.compile(rf"(?<![\w'\u2019&.-]){_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD})*")
+
+
+def name_runs(body: str) -> list[tuple[int, int]]:
+    """Offsets of the runs of capitalised words in the body's mixed-case lines, without leading
+    function words capitalised by position ("At Portsmouth"), a possessive ending or a full
+    stop: where a name the recogniser missed can stand."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    runs = []
+    offset = 0
+    for line in body.split("\n"):
+        if not is_all_caps(line):
+            for match in NAME_RUN.finditer(line):
+                words = match.group().split(" ")
+                start = offset + match.start()
+                while words and words[0].lower() in STOP_WORDS:
+                    start += len(words[0]) + 1
+                    words.pop(0)
+                if not words:
+                    continue
+                last = re.sub(r"['\u2019]s?$", "", words[-1])
+                if last.endswith(".") and last.count(".") == 1:
+                    last = last[:-1]
+                words[-1] = last
+                text = " ".join(words)
+                if len(text.replace(".", "")) >= 2:
+                    runs.append((start, start + len(text)))
+        offset += len(line) + 1
+    return runs
+
+
+def known_mentions(content_hash: str, body: str, mentions: list[Mention], known: dict[str, str]) -> tuple[list[Mention], set[str]]:
+    """Names the corpus knows (`known`: key -> label, names given an actor label elsewhere),
+    found again where the recogniser missed them in this body: a whole run of capitalised words
+    in a mixed-case line that is one known name, and overlaps no mention of the body ("Tanjug",
+    tagged in one report, untagged in the next). Also the keys it looked up, known or not, so
+    that the body is resolved again when the corpus comes to know one of them."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    taken = [(m.start, m.end) for m in mentions]
+    added, looked_up = [], set()
+    for s, e in name_runs(body):
+        if any(a < e and s < b for a, b in taken):
+            continue
+        key = name_key(body[s:e])
+        if not key or key in STOP_WORDS:
+            continue
+        looked_up.add(key)
+        if key in known:
+            added.append(Mention(content_hash, body[s:e], known[key], s, e, source="corpus"))
+    return added, looked_up

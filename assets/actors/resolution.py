@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules
-from assets.actors.candidates import ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions
+from assets.actors.candidates import (
+    ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions, known_mentions,
+)
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
 from assets.actors.provenance import agency_named, credit_spans, in_credit
 from assets.actors.names import (
@@ -351,23 +353,32 @@ def second_pass(
         read.add(("mixed", m.key, "1" if mixed else ""))
         if mixed:
             kept.append(m)
-    # Names known from mixed-case text are found again in the all-capital lines.
+    # Names known from mixed-case text are found again in the all-capital lines, and where the
+    # recogniser missed them in mixed-case lines.
     added: list[Mention] = []
+    lines = _Lines(body)
+    credits = credit_spans(body)
     if any(is_all_caps(line) for line in body.split("\n")):
         read.update(("known", key, state.known.get(key, "")) for key in capitals_keys(body))
-        lines = _Lines(body)
-        credits = credit_spans(body)
-        added = [m for m in capitals_mentions({content_hash: body}, kept, state.known) if not in_credit(credits, m.start, m.end)]
-        for i, m in enumerate(added):
-            m.key = name_key(m.surface)
-            m.name = m.surface
-            if m.key in rules.merge:
-                m.name, forced = rules.merge[m.key]
-                m.key = name_key(m.name)
-                m.actor_type = forced or ""
-            m.phase, m.ordinal = 2, i
+        added = capitals_mentions({content_hash: body}, kept, state.known)
+        for m in added:
             m.caps_line = True
-            _read_context(body, m, lines)
+    found, looked_up = known_mentions(content_hash, body, kept + added, state.known)
+    read.update(("known", key, state.known.get(key, "")) for key in looked_up)
+    credited = next((agency for _, _, agency in credits if agency), None)
+    added = [
+        m for m in added + found
+        if not in_credit(credits, m.start, m.end) and not (credited and agency_named(m.surface) == credited)
+    ]
+    for i, m in enumerate(added):
+        m.key = name_key(m.surface)
+        m.name = m.surface
+        if m.key in rules.merge:
+            m.name, forced = rules.merge[m.key]
+            m.key = name_key(m.name)
+            m.actor_type = forced or ""
+        m.phase, m.ordinal = 2, i
+        _read_context(body, m, lines)
     group = kept + added
     # Acronyms as the text defines them, else as the one definition the corpus has.
     own = acronym_definitions(body)
@@ -672,6 +683,9 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
     table_cells: set[str] = set()
     outside_headings: set[str] = set()
     for m in mentions:
+        # Names found again because the corpus knows them are no evidence of their own.
+        if m.source == "corpus":
+            continue
         if m.the_before:
             with_article.add(m.key)
         # Names of several words, and town names that are also words ("Hull", "Reading"), are
@@ -689,6 +703,13 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
             mid_sentence.add(m.key)
     kept = []
     for m in mentions:
+        # A dictionary word found again only because the corpus knows it as a name ("Scorers:"
+        # tagged once, "LAST SALE:" of a town called Sale) is no evidence of that name, unless
+        # it is a town's name written like one.
+        if m.source == "corpus" and " " not in m.key and lexicon.is_word(m.key) and (
+            not gaz.strong_place(m.key) or is_all_caps(m.surface)
+        ):
+            continue
         # Places: sure names, or town names that are also words ("Reading", "Hull") where the
         # model or a table row calls them a place.
         if m.fixed or gaz.strong_place(m.key) or (m.label in ("GPE", "LOC") and gaz.place(m.key)):

@@ -102,6 +102,8 @@ def test_name_key(name, key):
         ("Premium\n\nOwnership", "ORG", ["Premium", "Ownership"]),
         ("the August National Association of Purchasing Management", "ORG", ["National Association of Purchasing Management"]),
         ("Washington, D.C.", "GPE", ["Washington, D.C."]),
+        ("Marta Lindgren 46th", "PERSON", ["Marta Lindgren"]),
+        ("Ola Berg 3rd, Tomas Ek 82nd", "PERSON", ["Ola Berg", "Tomas Ek"]),
     ],
 )
 def test_clean_span(span, label, names):
@@ -484,6 +486,8 @@ def test_agency_credit_and_credit_spans(body, agency, credits):
         ("Rio de Janeiro is", "Rio", "Rio de Janeiro"),
         ("Paris and London", "Paris", "Paris"),
         ("the Port of Rotterdam", "Port", "Port"),
+        ("12 - Pieter van Wyk, 11 - Jan Smit", "van Wyk", "Pieter van Wyk"),
+        ("the van Wyk family", "van Wyk", "van Wyk"),
     ],
 )
 def test_names_are_taken_whole_over_particles(text, word, whole):
@@ -544,3 +548,44 @@ def test_credits_particles_institutions_products_and_ambiguous_surnames(tmp_path
     # A bare surname two full names share evenly stays apart, flagged with both candidates.
     flagged = actor_rows.filter(pl.col("ambiguous").is_not_null()).select("actor_id", "ambiguous").rows()
     assert flagged == [("person:clinton", ["Bill Clinton", "Hillary Rodham Clinton"])]
+
+
+def test_names_the_corpus_knows_are_found_where_the_recogniser_missed_them(tmp_path, lexicon):
+    """known_b has no entity spans at all: the names tagged in known_a are found again in it,
+    whole runs of capitals only ("Harbour Select" is a results-table name of its own); the
+    agency that credits the text is provenance however it was found; a dictionary word the
+    corpus knows as a name ("Atlas", tagged mid-sentence in known_a) is not taken from a sentence
+    start on that evidence alone."""
+    per_body, names = resolved(["known_a", "known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert {k: v for k, v in per_body.items() if k[0] == "known_b"} == {
+        ("known_b", "place:tromsdal"): ["TROMSDAL", "Tromsdal"],
+        ("known_b", "organization:halvorsen-shipping"): ["Halvorsen Shipping"],
+        ("known_b", "person:marit-solberg"): ["Marit Solberg"],
+        ("known_b", "organization:nordkyst-ferries"): ["Nordkyst Ferries"],
+        ("known_b", "organization:harbour-select"): ["Harbour Select"],
+    }
+    assert per_body[("known_a", "organization:atlas")] == ["Atlas"]
+    # Alone, known_b knows none of those names.
+    alone, _ = resolved(["known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(alone) == {("known_b", "organization:nordkyst-ferries"), ("known_b", "organization:harbour-select")}
+
+
+def test_names_found_through_the_corpus_follow_it_between_runs(tmp_path):
+    """A body resolved before the corpus knew its names is resolved again when another text
+    tags them, and ends as a run from scratch does."""
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
+    warehouse = WarehouseResource(path=str(tmp_path / "step.duckdb"))
+    add_articles(warehouse, ["known_b"])
+    materialize_actors(warehouse, alias_file)
+    assert "person:marit-solberg" not in str(warehouse_rows(warehouse, MENTION_ROWS))
+    add_articles(warehouse, ["known_a"])
+    later = materialize_actors(warehouse, alias_file)
+    assert (later["bodies_resolved"], later["bodies_stale"]) == (2, 1)
+
+    scratch = WarehouseResource(path=str(tmp_path / "scratch.duckdb"))
+    add_articles(scratch, ["known_b", "known_a"])
+    materialize_actors(scratch, alias_file)
+    assert warehouse_rows(warehouse, MENTION_ROWS) == warehouse_rows(scratch, MENTION_ROWS)
+    assert ("a-known_b", "person:marit-solberg", "Marit Solberg", 95) in warehouse_rows(warehouse, MENTION_ROWS)
+    assert warehouse_rows(warehouse, ACTOR_ROWS) == warehouse_rows(scratch, ACTOR_ROWS)
