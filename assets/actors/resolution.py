@@ -130,6 +130,16 @@ ARTEFACT_NOUN = re.compile(
     r"warships?|destroyers?|warheads?|vaccines?|smartphones?|handsets?)\b"
 )
 
+# Head words of event names: a place right before a capitalised run ending in one of them is
+# the first word of the event's name ("the U.S. Open", "U.S. Amateur Championship", "the
+# Atlanta Games"), not a mention of the place.
+EVENT_HEADS = (
+    "open", "opens", "championship", "championships", "cup", "games", "olympics", "masters", "classic",
+    "invitational", "trophy", "marathon", "grand prix", "rally", "regatta",
+)
+_EVENT_HEAD = "|".join(h.replace(" ", r"\s") for h in EVENT_HEADS)
+EVENT_AFTER = re.compile(rf"\s(?:(?:[A-Z][\w'-]*|[A-Z]+)\s){{0,3}}(?i:{_EVENT_HEAD})\b")
+
 ROYAL_TITLES = {"pope", "king", "queen", "emperor", "empress", "prince", "princess", "tsar", "czar", "sultan", "saint", "st"}
 
 
@@ -240,12 +250,20 @@ def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: 
     # very mention an organisation (a maker: "Boeing jets").
     products = {m.key for m in kept if not m.fixed and m.label != "ORG" and ARTEFACT_NOUN.match(body, m.end)}
     kept = [m for m in kept if m.fixed or m.key not in products]
+    kept = [m for m in kept if not (m.label in ("GPE", "LOC") and _event_name_follows(body, m.end))]
     lines = _Lines(body)
     for m in kept:
         # A line all in capitals holds no lower-case letter, so the surface has none either.
         m.caps_line = all(c.isupper() for c in m.surface if c.isalpha()) and lines.capitals(m.start)
         _read_context(body, m, lines)
     return kept
+
+
+def _event_name_follows(body: str, end: int) -> bool:
+    """The capitalised words after a name end in an event's head word ("U.S. Open", "U.S. OPEN",
+    "Hong Kong Open title"), written with a capital ("the U.S. open market" is no event)."""
+    match = EVENT_AFTER.match(body, end)
+    return bool(match) and all(w[:1].isupper() for w in match.group().split())
 
 
 class _Lines:

@@ -589,3 +589,36 @@ def test_names_found_through_the_corpus_follow_it_between_runs(tmp_path):
     assert warehouse_rows(warehouse, MENTION_ROWS) == warehouse_rows(scratch, MENTION_ROWS)
     assert ("a-known_b", "person:marit-solberg", "Marit Solberg", 95) in warehouse_rows(warehouse, MENTION_ROWS)
     assert warehouse_rows(warehouse, ACTOR_ROWS) == warehouse_rows(scratch, ACTOR_ROWS)
+
+
+def test_state_abbreviations_and_places_opening_an_event_name(tmp_path, lexicon):
+    """"Calif." and "Fla." are the states; "U.S." opening "U.S. Open" or "U.S. Amateur
+    Championship" is part of the event's name, not the country, while "U.S." opening an
+    organisation's name stays in that name and "the United States" is the country."""
+    aliases = aliases_frame(ALIAS_HEADER + "merge,U.S.,United States,place\n", tmp_path)
+    per_body, names = resolved(["events"], aliases, lexicon)
+    assert per_body[("events", "place:california")] == ["Calif"]
+    assert per_body[("events", "place:florida")] == ["Fla."]
+    assert per_body[("events", "place:united-states")] == ["United States"]
+    assert per_body[("events", "organization:us-tennis-association")] == ["U.S. Tennis Association"]
+    assert names["place:california"] == ("California", "place")
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("won the U.S. Open title", True),
+        ("RESULTS FROM THE U.S. OPEN.", True),
+        ("after the Atlanta Games ended", True),
+        ("her U.S. Amateur Championship title", True),
+        ("the U.S. open market", False),
+        ("U.S. President Lena Marsh", False),
+        ("Japan beat Brazil", False),
+    ],
+)
+def test_event_name_follows(text, event):
+    from assets.actors.resolution import _event_name_follows
+
+    place = "U.S." if "U.S." in text else ("Atlanta" if "Atlanta" in text else "Japan")
+    end = text.index(place) + len(place)
+    assert _event_name_follows(text, end) is event
