@@ -700,10 +700,13 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
     mid_sentence: set[str] = set()
     table_cells: set[str] = set()
     outside_headings: set[str] = set()
+    in_prose: set[str] = set()
     for m in mentions:
         # Names found again because the corpus knows them are no evidence of their own.
         if m.source == "corpus":
             continue
+        if m.source == "ner" and _capitalised_in_prose(m):
+            in_prose.add(m.key)
         if m.the_before:
             with_article.add(m.key)
         # Names of several words, and town names that are also words ("Hull", "Reading"), are
@@ -721,11 +724,13 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
             mid_sentence.add(m.key)
     kept = []
     for m in mentions:
-        # A dictionary word found again only because the corpus knows it as a name ("Scorers:"
-        # tagged once, "LAST SALE:" of a town called Sale) is no evidence of that name, unless
-        # it is a town's name written like one.
+        # A dictionary word found again only because the corpus knows it as a name is that name
+        # where it is capitalised mid-sentence (an ordinary word is not), but not where only its
+        # position capitalises it ("Scorers:" tagged once elsewhere) or in capitals ("LAST SALE:"
+        # of a town called Sale), unless a town's name stands at the start of a line.
         if m.source == "corpus" and " " not in m.key and lexicon.is_word(m.key) and (
-            not gaz.strong_place(m.key) or is_all_caps(m.surface)
+            is_all_caps(m.surface)
+            or ((m.sent_init or m.colon_after or m.title_line) and not gaz.strong_place(m.key))
         ):
             continue
         # Places: sure names, or town names that are also words ("Reading", "Hull") where the
@@ -749,7 +754,9 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
         # A row of abbreviations is a table header ("W D L PCT GB").
         if len(words) >= 3 and all(len(w) <= 3 for w in words):
             continue
-        if m.key in with_article or m.key in table_cells or (m.actor_type == "person" and _looks_like_person(m.name)):
+        if m.key in with_article or m.key in table_cells or m.key in in_prose or (
+            m.actor_type == "person" and _looks_like_person(m.name)
+        ):
             kept.append(m)
             continue
         common = [w for w in words if lexicon.is_ordinary(name_key(w))]
@@ -759,6 +766,27 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
             continue
         kept.append(m)
     return kept
+
+
+# Small words inside the names of institutions and places ("Bank of England", "Rio de Janeiro").
+NAME_CONNECTORS = {"of", "and", "for", "the", "de", "du", "des", "la", "le", "del", "di", "da", "von", "van", "der", "on", "in", "&"}
+
+
+def _capitalised_in_prose(m: Mention) -> bool:
+    """A name of several words, each capitalised (but for the small words of names), that the
+    model found in a sentence, not in a headline, a menu or across a line break: capitals
+    that no position explains ("the European Union", "Amnesty International") make it a name
+    even when every word is an ordinary one. At the start of a sentence, where the first word's
+    capital says nothing, it takes three words ("Scottish Labour Party")."""
+    words = m.name.split()
+    if len(words) < 2 or is_all_caps(m.name) or m.title_line or m.crossed_line or (m.sent_init and len(words) < 3):
+        return False
+    capitalised = [w for w in words if w[:1].isupper() and not is_all_caps(w)]
+    return (
+        all(w[:1].isupper() or w in NAME_CONNECTORS for w in words)
+        and words[-1][:1].isupper()
+        and len(capitalised) >= 2  # not a word and an acronym ("Ground AI")
+    )
 
 
 def _table_cell(body: str, end: int) -> bool:

@@ -622,3 +622,16 @@ def test_event_name_follows(text, event):
     place = "U.S." if "U.S." in text else ("Atlanta" if "Atlanta" in text else "Japan")
     end = text.index(place) + len(place)
     assert _event_name_follows(text, end) is event
+
+
+def test_names_of_ordinary_words_capitalised_in_a_sentence(tmp_path, lexicon):
+    """"Red Crescent" is made of ordinary words, but capitalised in the middle of a sentence:
+    a name. The headline in title case, the menu line and the button are page text, and a
+    word before an acronym ("Ground AI" in the page fixture) is not enough."""
+    per_body, names = resolved(["prose"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(names) == {
+        "organization:mountain-rescue-service",
+        "organization:red-crescent",
+        "organization:open-skies-foundation",
+    }
+    assert lexicon.is_ordinary("red") and lexicon.is_ordinary("crescent")
