@@ -126,6 +126,14 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
             if gaz.strong_place(name_key(match.group(1))) and free(content_hash, s, e):
                 mentions.append(Mention(content_hash, match.group(1), "GPE", s, e, source="brackets"))
                 taken[content_hash].append((s, e))
+        # An acronym the text defines ("the Central Narcotics Bureau (CNB) said ... the CNB
+        # said") names the institution wherever the text uses it.
+        for acronym in sorted({a for a, _ in defined_acronyms(body)}):
+            for match in re.finditer(rf"(?<![\w.&-]){re.escape(acronym)}(?![\w&-])", body):
+                s, e = match.span()
+                if free(content_hash, s, e):
+                    mentions.append(Mention(content_hash, acronym, "ORG", s, e, source="acronym"))
+                    taken[content_hash].append((s, e))
         for s, e in table_names(body):
             if free(content_hash, s, e):
                 name = body[s:e]
@@ -133,6 +141,36 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
                 mentions.append(Mention(content_hash, name, label, s, e, source="table"))
                 taken[content_hash].append((s, e))
     return mentions
+
+
+# "United States Department of Agriculture (USDA)": capitalised words (with the small words
+# of names between them) followed by an acronym in brackets.
+ACRONYM_DEFINITION = re.compile(
+    r"((?:[A-Z][\w'&.-]*\s+)(?:(?:of|for|and|the|de|du|des|la|le|on|in|&)\s+|[A-Z][\w'&.-]*\s+){0,9})"
+    r"\(([A-Z][A-Z&.]{1,9})\)"
+)
+
+
+def acronym_definitions(body: str) -> dict[str, str]:
+    """Acronyms a text defines, by key: "United States Department of Agriculture (USDA)" gives
+    {"usda": "United States Department of Agriculture"}."""
+    return {name_key(acronym): long_form for acronym, long_form in defined_acronyms(body)}
+
+
+def defined_acronyms(body: str) -> list[tuple[str, str]]:
+    """(acronym as written, long form) for each definition in the text."""
+    acronyms = []
+    for match in ACRONYM_DEFINITION.finditer(body):
+        long_form, acronym = match.group(1).strip(), match.group(2)
+        letters = acronym.replace(".", "").replace("&", "")
+        words = long_form.split()
+        # The longest tail of the words whose capitals spell the acronym.
+        for i in range(len(words)):
+            initials = "".join(w[0] for w in words[i:] if w[0].isupper())
+            if initials == letters and words[i][0].isupper():
+                acronyms.append((acronym, " ".join(words[i:])))
+                break
+    return acronyms
 
 
 NUMBER = re.compile(r"^[-+(]?[\d.][\d.,:/-]*[)%]?[,;.]?$")

@@ -25,7 +25,7 @@ import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules
 from assets.actors.candidates import (
-    ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions, known_mentions,
+    ACTOR_LABELS, Mention, acronym_definitions, candidate_mentions, capitals_keys, capitals_mentions, known_mentions,
 )
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
 from assets.actors.provenance import agency_named, credit_spans, in_credit
@@ -42,13 +42,6 @@ from assets.actors.names import (
     on_capitals_line,
     on_title_case_line,
     sentence_initial,
-)
-
-# "United States Department of Agriculture (USDA)": capitalised words (with the small words
-# of names between them) followed by an acronym in brackets.
-ACRONYM_DEFINITION = re.compile(
-    r"((?:[A-Z][\w'&.-]*\s+)(?:(?:of|for|and|the|de|du|des|la|le|on|in|&)\s+|[A-Z][\w'&.-]*\s+){0,9})"
-    r"\(([A-Z][A-Z&.]{1,9})\)"
 )
 
 
@@ -304,7 +297,9 @@ def contributions_frame(firsts: dict[str, list[Mention]], bodies: dict[str, str]
             mixed_case = not is_all_caps(m.surface)
             if mixed_case:
                 rows.append((content_hash, "mixed", m.key, "", where))
-            if mixed_case or gaz.strong_place(m.key):
+            # An acronym in a mixed-case line ("aiding the KDP") is written as its name is.
+            acronym = not m.caps_line and " " not in m.surface and len(m.key) <= 5
+            if mixed_case or acronym or gaz.strong_place(m.key):
                 rows.append((content_hash, "vote", m.key, m.label, where))
                 if not (m.sent_init or m.title_line):
                     rows.append((content_hash, "mid", m.key, "", where))
@@ -478,23 +473,6 @@ def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazette
         name = display[(m.key, m.actor_type)]
         rows.append((m.content_hash, actor_id_for(name, m.actor_type), name, m.actor_type, list(m.ambiguous) or None))
     return pl.DataFrame(rows, schema=RESOLUTION_SCHEMA, orient="row")
-
-
-def acronym_definitions(body: str) -> dict[str, str]:
-    """Acronyms a text defines, by key: "United States Department of Agriculture (USDA)" gives
-    {"usda": "United States Department of Agriculture"}."""
-    acronyms: dict[str, str] = {}
-    for match in ACRONYM_DEFINITION.finditer(body):
-        long_form, acronym = match.group(1).strip(), match.group(2)
-        letters = acronym.replace(".", "").replace("&", "")
-        words = long_form.split()
-        # The longest tail of the words whose capitals spell the acronym.
-        for i in range(len(words)):
-            initials = "".join(w[0] for w in words[i:] if w[0].isupper())
-            if initials == letters and words[i][0].isupper():
-                acronyms[name_key(acronym)] = " ".join(words[i:])
-                break
-    return acronyms
 
 
 def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, str], gaz: Gazetteer | None = None) -> None:

@@ -635,3 +635,12 @@ def test_names_of_ordinary_words_capitalised_in_a_sentence(tmp_path, lexicon):
         "organization:open-skies-foundation",
     }
     assert lexicon.is_ordinary("red") and lexicon.is_ordinary("crescent")
+
+
+def test_acronyms_the_text_defines_and_acronyms_the_corpus_knows(tmp_path, lexicon):
+    """The acronym a text defines names the institution wherever the text uses it, tagged or
+    not; an acronym the model tagged in a sentence elsewhere ("NLF") is found again in a text
+    where it was missed."""
+    per_body, names = resolved(["acronyms", "acronyms_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body[("acronyms", "organization:coastal-narcotics-bureau")] == ["Coastal Narcotics Bureau", "CNB", "CNB"]
+    assert per_body[("acronyms_b", "organization:nlf")] == ["NLF"]
