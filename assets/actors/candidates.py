@@ -134,6 +134,10 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
                 if free(content_hash, s, e):
                     mentions.append(Mention(content_hash, acronym, "ORG", s, e, source="acronym"))
                     taken[content_hash].append((s, e))
+        for s, e in list_names(body, [m for m in mentions if m.content_hash == content_hash], gaz):
+            if free(content_hash, s, e):
+                mentions.append(Mention(content_hash, body[s:e], "PERSON", s, e, source="list"))
+                taken[content_hash].append((s, e))
         for s, e in table_names(body):
             if free(content_hash, s, e):
                 name = body[s:e]
@@ -358,3 +362,35 @@ def known_mentions(content_hash: str, body: str, mentions: list[Mention], known:
         if key in known:
             added.append(Mention(content_hash, body[s:e], known[key], s, e, source="corpus"))
     return added, looked_up
+
+
+# An item of a list on one line: a run of two to four capitalised words (particles of names
+# between them) between list punctuation ("Romania - Viorel Moldovan (21st minute), Dan
+# Petrescu (65th)", "Kaluwitharana, Asanka Gurusinha, Aravinda de Silva,").
+LIST_ITEM = re.compile(
+    rf"(?:^|(?<=[,;:(\-\u2013] )|(?<=\())(?P<name>{_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD}){{1,3}})(?= ?[,;()]|\.?$)",
+    re.MULTILINE,
+)
+
+
+def list_names(body: str, mentions: list[Mention], gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Offsets of the people the recogniser missed in lists of people: in a line of items
+    where the items it tagged are mostly people's names, the other items of two to four
+    capitalised words are people too (not places the gazetteer knows, nor a name in brackets
+    after an item: where the person comes from)."""
+    labels = {(m.start, m.end): m.label for m in mentions if m.source == "ner"}
+    found = []
+    offset = 0
+    for line in body.split("\n"):
+        if not is_all_caps(line):
+            items = [(offset + m.start("name"), offset + m.end("name")) for m in LIST_ITEM.finditer(line)]
+            tagged = [labels[i] for i in items if i in labels]
+            people = sum(label in ("PERSON", "PER") for label in tagged)
+            if people and people > len(tagged) - people:
+                for s, e in items:
+                    # "(Czech Republic)" after a name is what the person plays for or comes from.
+                    bracketed = body[s - 1 : s] == "(" and body[e : e + 1] == ")"
+                    if (s, e) not in labels and not bracketed and not gaz.place(name_key(body[s:e])):
+                        found.append((s, e))
+        offset += len(line) + 1
+    return found
