@@ -737,9 +737,9 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
         ):
             kept.append(m)
             continue
-        common = [w for w in words if lexicon.is_ordinary(name_key(w))]
         # Short capital words ("AI", "TV") neither make nor unmake a name.
         neutral = [w for w in words if len(w) <= 2 and w.isupper()]
+        common = [w for w in words if lexicon.is_ordinary(name_key(w)) and w not in neutral]
         if common and len(common) + len(neutral) == len(words):
             continue
         kept.append(m)
@@ -772,13 +772,16 @@ def _table_cell(body: str, end: int) -> bool:
     return re.match(r" [-+]?\d+(?:-\d+)?(?: |$|\n|,)", body[end : end + 12]) is not None
 
 
+ROMAN_NUMERAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
+
+
 def _looks_like_person(name: str) -> bool:
     """A person's name is written in capitalised words or all in capitals, not a mix of words
-    and acronyms ("Ground AI")."""
+    and acronyms ("Ground AI"); a regnal number is no acronym ("Charles VI")."""
     words = name.split()
     if is_all_caps(name):
         return True
-    return not any(len(w) >= 2 and w.isupper() and w.isalpha() for w in words)
+    return not any(len(w) >= 2 and w.isupper() and w.isalpha() and not ROMAN_NUMERAL.fullmatch(w) for w in words)
 
 
 def _display_names(mentions: list[Mention]) -> dict[tuple[str, str], str]:

@@ -655,3 +655,13 @@ def test_people_the_recogniser_missed_in_a_list_of_people(tmp_path, lexicon):
     assert people == {"person:eirik-dahl", "person:sindre-vik", "person:jonas-lie", "person:ivo-novak", "person:lena-marsh"}
     assert "person:czech-republic" not in names
     assert "person:tromsdal-rovers" not in names
+
+
+def test_a_regnal_number_is_no_acronym(tmp_path, lexicon):
+    """"VI" is an ordinary word to the lexicon and looks like an acronym, but after a name it is
+    a regnal number: "Charles VI" is a person, and the bare "Charles" of the text is him."""
+    from assets.actors.resolution import _looks_like_person
+
+    per_body, names = resolved(["regnal"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body[("regnal", "person:charles-vi")] == ["Charles VI", "Charles"]
+    assert _looks_like_person("Louis XIV") and not _looks_like_person("Ground AI")
