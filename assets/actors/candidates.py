@@ -394,3 +394,29 @@ def list_names(body: str, mentions: list[Mention], gaz: Gazetteer) -> list[tuple
                         found.append((s, e))
         offset += len(line) + 1
     return found
+
+
+_CELL_NAME = r"[A-Z][\w'.&-]*(?: (?:of|de|la|the) ?| [A-Z][\w'.&-]*){0,3}"
+# "Albion 2 Cowdenbeath 0": a result; "Clyde 3 1 0 2 2 5 3": a row of a standings table.
+RESULT_ROW = re.compile(rf"^(?P<a>{_CELL_NAME}) \d{{1,3}} (?P<b>{_CELL_NAME}) \d{{1,3}}$")
+STANDINGS_ROW = re.compile(rf"^(?P<a>{_CELL_NAME})(?: \d{{1,3}}){{3,}}$")
+
+
+def results_rows(body: str) -> set[tuple[int, int]]:
+    """Offsets of the team names of results and standings tables: rows of one of those shapes,
+    at least two in a row. Such a table names a team in every row, whatever the word: a club
+    called "Albion" or "Clyde" is no dictionary word there."""
+    lines, offset = [], 0
+    for line in body.split("\n"):
+        stripped = line.strip()
+        shape = RESULT_ROW.match(stripped) or STANDINGS_ROW.match(stripped)
+        lines.append((shape, offset + len(line) - len(line.lstrip())))
+        offset += len(line) + 1
+    found = set()
+    for i, (shape, start) in enumerate(lines):
+        neighbours = [lines[j][0] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        if shape and any(n is not None and n.re is shape.re for n in neighbours):
+            for group in ("a", "b"):
+                if group in shape.re.groupindex and shape.group(group):
+                    found.add((start + shape.start(group), start + shape.end(group)))
+    return found

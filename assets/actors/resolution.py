@@ -26,6 +26,7 @@ import polars as pl
 from assets.actors.aliases import AliasRules, alias_rules
 from assets.actors.candidates import (
     ACTOR_LABELS, Mention, acronym_definitions, candidate_mentions, capitals_keys, capitals_mentions, known_mentions,
+    results_rows,
 )
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
 from assets.actors.provenance import agency_named, credit_spans, in_credit
@@ -143,6 +144,9 @@ class CorpusState:
     mixed: set[str] = field(default_factory=set)  # keys written in mixed case somewhere
     known: dict[str, str] = field(default_factory=dict)  # names to find in capitals lines -> label
     acronyms: dict[str, str] = field(default_factory=dict)  # acronyms the corpus defines once
+    # Single words that name a team in a results or standings table somewhere: names, however
+    # ordinary the word (read across the corpus, not by any one body).
+    table_rows: set[str] = field(default_factory=set)
 
     def frame(self) -> pl.DataFrame:
         rows = [("mixed", k, "1") for k in self.mixed]
@@ -174,7 +178,7 @@ def resolve(
     contributions = contributions_frame(firsts, bodies, gaz)
     state = corpus_state(contributions, rules, gaz, lexicon)
     local, _ = second_passes(firsts, bodies, state, rules, gaz)
-    resolutions = resolve_signatures(signature_frame(local), rules, gaz, lexicon)
+    resolutions = resolve_signatures(signature_frame(local), rules, gaz, lexicon, state.table_rows)
     frame = (
         local.join(resolutions, on="signature", how="inner")
         .sort("position")
@@ -292,8 +296,11 @@ def contributions_frame(firsts: dict[str, list[Mention]], bodies: dict[str, str]
     and mid-sentence capitals for the names to look for in capitals lines, acronym definitions."""
     rows = []
     for content_hash, mentions in firsts.items():
+        cells = results_rows(bodies[content_hash]) if mentions else set()
         for m in mentions:
             where = position(m.phase, content_hash, m.ordinal)
+            if (m.start, m.end) in cells and " " not in m.key:
+                rows.append((content_hash, "row", m.key, "", where))
             mixed_case = not is_all_caps(m.surface)
             if mixed_case:
                 rows.append((content_hash, "mixed", m.key, "", where))
@@ -325,6 +332,7 @@ def corpus_state(contributions: pl.DataFrame, rules: AliasRules, gaz: Gazetteer,
 
     state = CorpusState()
     state.mixed = set(kind("mixed")["key"].to_list())
+    state.table_rows = set(kind("row")["key"].to_list())
     mid_sentence = set(kind("mid")["key"].to_list())
     # The label most mentions got, ties to the label seen first in the corpus order.
     votes = kind("vote").sort("position").group_by("key", "value", maintain_order=True).agg(pl.col("count").sum())
@@ -443,7 +451,9 @@ def combine_signatures(*frames: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon) -> pl.DataFrame:
+def resolve_signatures(
+    signatures: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon, table_rows: set[str] = frozenset()
+) -> pl.DataFrame:
     """Across the corpus, over distinct signatures (weighted by their mention counts): codes and
     gazetteer for places, one type per name, surnames; junk by meaning; renames; display names
     and ids. Returns signature, actor_id, name, actor_type for the signatures that are actors."""
@@ -457,7 +467,7 @@ def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazette
         mentions.append(m)
 
     _resolve_across_bodies(mentions, gaz, rules)
-    kept = _drop_common_word_names(mentions, lexicon, gaz)
+    kept = _drop_common_word_names(mentions, lexicon, gaz, table_rows)
     # Renames from the alias table, then ids.
     for m in kept:
         if m.key in rules.rename:
@@ -668,7 +678,9 @@ def _without_royal_title(key: str) -> str:
     return " ".join(words[1:]) if len(words) > 2 and words[0] in ROYAL_TITLES else key
 
 
-def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:
+def _drop_common_word_names(
+    mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer, table_rows: set[str] = frozenset()
+) -> list[Mention]:
     """Junk made of ordinary words: page furniture ("Upgrade", "Read Full Article") is made of
     verbs and adjectives, and real names made of such words come with "the" ("the Supreme
     Court"); a single dictionary word that is only ever capitalised at the start of a line or
@@ -690,7 +702,9 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
         # Names of several words, and town names that are also words ("Hull", "Reading"), are
         # names when a results row gives them a score ("Red Star 3"); one word is not enough
         # ("Net 12.5").
-        in_table = m.table_cell and (" " in m.key or gaz.place(m.key) is not None)
+        # A single word that names a team in a results or standings table somewhere counts too
+        # ("Clyde 3 1 0 2 2 5 3" between other teams' rows).
+        in_table = m.table_cell and (" " in m.key or gaz.place(m.key) is not None or m.key in table_rows)
         if in_table:
             table_cells.add(m.key)
         # Capitals are no evidence of a name in an all-capital line, but an acronym ("U.S.")

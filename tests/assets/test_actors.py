@@ -665,3 +665,18 @@ def test_a_regnal_number_is_no_acronym(tmp_path, lexicon):
     per_body, names = resolved(["regnal"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
     assert per_body[("regnal", "person:charles-vi")] == ["Charles VI", "Charles"]
     assert _looks_like_person("Louis XIV") and not _looks_like_person("Ground AI")
+
+
+def test_single_word_teams_of_results_and_standings_tables(tmp_path, lexicon):
+    """"Clyde" and "Albion" are dictionary words, but they name a team in every row of a results
+    and a standings table; a lone "Attendance 4,500" or "Total 250" row is no table."""
+    from assets.actors.candidates import results_rows
+
+    per_body, names = resolved(["standings"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(names) == {
+        "organization:albion", "organization:clyde", "organization:harbour-select", "organization:queen-of-south",
+    }
+    assert per_body[("standings", "organization:clyde")] == ["Clyde", "Clyde"]
+    assert lexicon.is_word("clyde") and lexicon.is_word("albion")
+    body = (FIXTURES / "standings.txt").read_text(encoding="utf-8")
+    assert sorted({body[s:e] for s, e in results_rows(body)}) == ["Albion", "Clyde", "Harbour Select", "Queen of South"]
