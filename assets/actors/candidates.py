@@ -368,7 +368,7 @@ def known_mentions(content_hash: str, body: str, mentions: list[Mention], known:
 # between them) between list punctuation ("Romania - Viorel Moldovan (21st minute), Dan
 # Petrescu (65th)", "Kaluwitharana, Asanka Gurusinha, Aravinda de Silva,").
 LIST_ITEM = re.compile(
-    rf"(?:^|(?<=[,;:(\-\u2013] )|(?<=\())(?P<name>{_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD}){{1,3}})(?= ?[,;()]|\.?$)",
+    rf"(?:^|(?<=[,;:(\-\u2013] )|(?<=\())(?P<name>{_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD}){{1,3}})(?=(?: \d{{1,3}}(?:st|nd|rd|th))? ?[,;()]|\.?$)",
     re.MULTILINE,
 )
 
