@@ -572,8 +572,11 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
         if m.fixed and m.actor_type:
             votes[m.key][m.actor_type] += 100 * m.count
         kind = "person" if m.person_hint else ACTOR_LABELS.get(m.label, "organization")
-        # A label guessed from a table row or a headline counts less than the model's.
-        votes[m.key][kind] += (1.0 if m.source == "ner" else 0.25) * m.count
+        # A label guessed from a table row or a headline counts less than the model's; a name
+        # found again through the corpus brings back the corpus's own label: no new evidence,
+        # unless the text it stands in names the person in full.
+        weight = 1.0 if m.source == "ner" else (0.0 if m.source == "corpus" and not m.person_hint else 0.25)
+        votes[m.key][kind] += weight * m.count
     # Given names: first words of the names the model calls people's ("Gabriela" of "Gabriela
     # Sabatini"), which also type a name the model called an organisation in a results line.
     given_names = Counter()
