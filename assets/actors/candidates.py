@@ -3,6 +3,7 @@ recogniser misses in wire copy, found without running it again: all-capital date
 brackets, names in results tables, and names known from mixed-case text found again in
 all-capital headlines."""
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -350,10 +351,12 @@ def known_mentions(content_hash: str, body: str, mentions: list[Mention], known:
     that the body is resolved again when the corpus comes to know one of them."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    taken = [(m.start, m.end) for m in mentions]
+    taken = bytearray(len(body) + 1)
+    for m in mentions:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
     added, looked_up = [], set()
     for s, e in name_runs(body):
-        if any(a < e and s < b for a, b in taken):
+        if any(taken[s:e]):
             continue
         key = name_key(body[s:e])
         if not key or key in STOP_WORDS:
@@ -379,10 +382,13 @@ def list_names(body: str, mentions: list[Mention], gaz: Gazetteer) -> list[tuple
     capitalised words are people too (not places the gazetteer knows, nor a name in brackets
     after an item: where the person comes from)."""
     labels = {(m.start, m.end): m.label for m in mentions if m.source == "ner"}
+    person_starts = sorted(m.start for m in mentions if m.source == "ner" and m.label in ("PERSON", "PER"))
     found = []
     offset = 0
     for line in body.split("\n"):
-        if not is_all_caps(line):
+        # Only lines where the model tagged a person can be lists of people.
+        i = bisect.bisect_left(person_starts, offset)
+        if i < len(person_starts) and person_starts[i] < offset + len(line) and not is_all_caps(line):
             items = [(offset + m.start("name"), offset + m.end("name")) for m in LIST_ITEM.finditer(line)]
             tagged = [labels[i] for i in items if i in labels]
             people = sum(label in ("PERSON", "PER") for label in tagged)
@@ -409,7 +415,7 @@ def results_rows(body: str) -> set[tuple[int, int]]:
     lines, offset = [], 0
     for line in body.split("\n"):
         stripped = line.strip()
-        shape = RESULT_ROW.match(stripped) or STANDINGS_ROW.match(stripped)
+        shape = (RESULT_ROW.match(stripped) or STANDINGS_ROW.match(stripped)) if stripped[-1:].isdigit() else None
         lines.append((shape, offset + len(line) - len(line.lstrip())))
         offset += len(line) + 1
     found = set()

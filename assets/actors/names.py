@@ -150,6 +150,8 @@ def clean_span(body: str, start: int, end: int, label: str) -> list[Cleaned]:
 
 
 def is_all_caps(name: str) -> bool:
+    if not name.isupper():  # no cased letter, or a lower-case one: cheap and the common case
+        return False
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
