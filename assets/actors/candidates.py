@@ -361,6 +361,9 @@ def known_mentions(content_hash: str, body: str, mentions: list[Mention], known:
         key = name_key(body[s:e])
         if not key or key in STOP_WORDS:
             continue
+        # Capitals after a figure are a unit ("1.64 GW", "30 MW"), whatever the corpus knows.
+        if is_all_caps(body[s:e]) and re.search(r"\d\s?$", body[max(0, s - 3) : s]):
+            continue
         looked_up.add(key)
         if key in known:
             added.append(Mention(content_hash, body[s:e], known[key], s, e, source="corpus"))

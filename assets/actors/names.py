@@ -84,10 +84,10 @@ class Cleaned:
 
 
 # Where one span holds several names: line breaks, figures and brackets in results tables
-# ("Buducnost 1 Red Star 3", "The Oval (London"), ordinals of a scorer's minute ("Robert Pires
-# 46th"), list punctuation, spaced dashes.
+# ("Buducnost 1 Red Star 3", "The Oval (London"), ordinals after a name (a scorer's minute:
+# "Robert Pires 46th"; "50th Anniversary Tour" keeps its own), list punctuation, spaced dashes.
 SPAN_SEPARATOR = re.compile(
-    r"\n+|\s*[()\[\];:/|]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:v|vs|vs\.|at)\s+|(?<!\S)[-+]?\d[\d.,:/'-]*(?:st|nd|rd|th)?,?(?=\s|$)"
+    r"\n+|\s*[()\[\];:/|]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:v|vs|vs\.|at)\s+|(?<!\S)[-+]?\d[\d.,:/'-]*(?=\s|$)|(?<=\w )\d{1,3}(?:st|nd|rd|th),?(?=\s|$)"
 )
 
 

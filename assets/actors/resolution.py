@@ -721,11 +721,12 @@ def _drop_common_word_names(
     for m in mentions:
         # A dictionary word found again only because the corpus knows it as a name is that name
         # where it is capitalised mid-sentence (an ordinary word is not), but not where only its
-        # position capitalises it ("Scorers:" tagged once elsewhere) or in capitals ("LAST SALE:"
-        # of a town called Sale), unless a town's name stands at the start of a line.
+        # position capitalises it ("Brick kilns" of a town called Brick), in capitals ("LAST
+        # SALE:" of a town called Sale), or as a label ("Scorers:", unless a town: "At Hull:").
         if m.source == "corpus" and " " not in m.key and lexicon.is_word(m.key) and (
             is_all_caps(m.surface)
-            or ((m.sent_init or m.colon_after or m.title_line) and not gaz.strong_place(m.key))
+            or m.sent_init
+            or ((m.colon_after or m.title_line) and not gaz.strong_place(m.key))
         ):
             continue
         # Places: sure names, or town names that are also words ("Reading", "Hull") where the

@@ -104,6 +104,7 @@ def test_name_key(name, key):
         ("Washington, D.C.", "GPE", ["Washington, D.C."]),
         ("Marta Lindgren 46th", "PERSON", ["Marta Lindgren"]),
         ("Ola Berg 3rd, Tomas Ek 82nd", "PERSON", ["Ola Berg", "Tomas Ek"]),
+        ("50th Anniversary Tour", "ORG", ["50th Anniversary Tour"]),
     ],
 )
 def test_clean_span(span, label, names):
@@ -554,8 +555,8 @@ def test_names_the_corpus_knows_are_found_where_the_recogniser_missed_them(tmp_p
     """known_b has no entity spans at all: the names tagged in known_a are found again in it,
     whole runs of capitals only ("Harbour Select" is a results-table name of its own); the
     agency that credits the text is provenance however it was found; a dictionary word the
-    corpus knows as a name ("Atlas", tagged mid-sentence in known_a) is not taken from a sentence
-    start on that evidence alone."""
+    corpus knows as a name ("Atlas", tagged mid-sentence in known_a; the town of Brick) is not
+    taken from a sentence start on that evidence alone, nor an acronym after a figure."""
     per_body, names = resolved(["known_a", "known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
     assert {k: v for k, v in per_body.items() if k[0] == "known_b"} == {
         ("known_b", "place:tromsdal"): ["TROMSDAL", "Tromsdal"],
@@ -563,8 +564,16 @@ def test_names_the_corpus_knows_are_found_where_the_recogniser_missed_them(tmp_p
         ("known_b", "person:marit-solberg"): ["Marit Solberg"],
         ("known_b", "organization:nordkyst-ferries"): ["Nordkyst Ferries"],
         ("known_b", "organization:harbour-select"): ["Harbour Select"],
+        ("known_b", "place:brick"): ["Brick"],
     }
     assert per_body[("known_a", "organization:atlas")] == ["Atlas"]
+    # "1.5 GW" is a unit, not the GW consortium; "Brick kilns" is the word at a sentence start,
+    # "at Brick:" the town.
+    assert per_body[("known_a", "organization:gw")] == ["GW"]
+    mentions, _ = resolve(*fixture_spans("known_a", "known_b"), aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    body = (FIXTURES / "known_b.txt").read_text(encoding="utf-8")
+    bricks = mentions.filter((pl.col("content_hash") == "known_b") & (pl.col("surface") == "Brick"))["start_char"].to_list()
+    assert bricks == [body.index("at Brick:") + 3]
     # Alone, known_b knows none of those names.
     alone, _ = resolved(["known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
     assert set(alone) == {("known_b", "organization:nordkyst-ferries"), ("known_b", "organization:harbour-select")}
