@@ -74,14 +74,17 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
           deps=["actor_coverage", "actor_timelines", "stories", "actor_tone", "quotes", "outlets", "actor_share",
                 "actor_alerts", "coverage_by_lean"])
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """The read-only copy of the warehouse that analysts open with `make sql`: copied beside it
-    and renamed into place, so open sessions never block a run and a run never blocks them.
+    """The read-only copy of the warehouse that analysts open with `make sql`, renamed into
+    place so open sessions never block a run and a run never blocks them. Only the blocks
+    that changed since the copy before last are written (warehouse/snapshot.py).
     On a DuckLake there is no copy: analysts attach the lake read-only and read its latest
     snapshot; this records which snapshot the run ended with."""
     if warehouse.on_lake:
         with warehouse.read() as conn:
             snapshot = conn.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()[0]
         return dg.MaterializeResult(metadata={"lake": str(warehouse.target), "snapshot_id": snapshot})
-    target = warehouse.publish_snapshot()
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target)),
-                                          "bytes": target.stat().st_size})
+    published = warehouse.publish_snapshot()
+    context.log.info(f"analysts' copy: {published.bytes_written} of {published.bytes_total} bytes written ({published.mode})")
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(published.path)),
+                                          "bytes": published.bytes_total, "bytes_written": published.bytes_written,
+                                          "mode": published.mode})

@@ -3,6 +3,12 @@ separately exports) cost: a full run over the scale corpus, then a run after add
 files, with each step's seconds and the analytics steps' share of the rest of the run.
 
     .venv/bin/python -m benchmarks.bench_analytics [--files 10000] [--work /tmp/bench-analytics]
+    .venv/bin/python -m benchmarks.bench_analytics --reuse /tmp/media-monitor-scale/n100000
+
+With --reuse, the warehouse and landing folder that benchmarks.bench_scale left (its full load
+plus 1%) are taken as they are (the warehouse is copied first) and two more rounds of 1% new
+files are run, each timed; the second shows the steady state (the first also gives every
+story its lean under the generated outlet file for the first time).
 
 The corpus comes from ../shared/eval/make_scale_corpus.py (its rule-based spaCy pipeline is
 used, so NER does not dominate); its 50 outlets get leans in a generated outlet file."""
@@ -27,12 +33,64 @@ def build_corpus(folder: Path, files: int, ruler: Path) -> None:
         subprocess.run([sys.executable, str(SCALE_CORPUS), str(folder), str(files), str(ruler)], check=True)
 
 
+def write_outlet_leans(path: Path) -> None:
+    path.write_text("outlet,variants,domains,country,language,lean,kind\n" + "".join(
+        f"Outlet {i:02d},,,GB,en,{LEANS[i % 5]},national\n" for i in range(50)), encoding="utf-8")
+
+
+def report(results: list) -> None:
+    for label, seconds, meta in results:
+        steps = {k.removesuffix(".seconds"): v for k, v in meta.items() if k.endswith(".seconds")}
+        analytics = sum(steps.get(s, 0.0) for s in ANALYTICS_STEPS)
+        exports = steps.get("exports", 0.0)
+        rest = sum(steps.values()) - analytics - exports
+        print(f"{label:18s} run {seconds:7.2f} s; steps: " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+        print(f"{'':18s} analytics steps {analytics:.2f} s = {analytics / rest:.1%} of the other steps ({rest:.2f} s); "
+              f"exports {exports:.2f} s = {exports / rest:.1%}")
+        print(f"{'':18s} actor_share rows {meta.get('actor_share.rows')}, alerts {meta.get('actor_alerts.alerts')}, "
+              f"blindspots {meta.get('coverage_by_lean.blindspots')}, outlets {meta.get('outlets.outlets')}", flush=True)
+
+
+def reuse(base: Path, work: Path) -> None:
+    """Two rounds of 1% new files on the warehouse bench_scale built in `base`."""
+    landing = base / "landing"
+    have = sum(1 for _ in landing.rglob("*.txt"))
+    new = max(1, have // 101)
+    corpus = work / f"corpus-{have + 2 * new}"
+    build_corpus(corpus, have + 2 * new, work / "ruler")
+    all_files = sorted(corpus.rglob("*.txt"))
+    run_dir = work / "reuse"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    shutil.copy2(base / "warehouse.duckdb", run_dir / "w.duckdb")
+    outlet_file = run_dir / "outlets.csv"
+    write_outlet_leans(outlet_file)
+    resources = {"landing": LandingResource(path=str(landing)),
+                 "warehouse": WarehouseResource(path=str(run_dir / "w.duckdb")),
+                 "nlp": NlpResource(pipeline=str(base / "ruler")), "aliases": AliasResource(),
+                 "outlet_table": OutletsResource(path=str(outlet_file)), "alerts": AlertsResource(),
+                 "exports": ExportsResource(folder=str(run_dir / "exports"))}
+    results = []
+    for round_ in (1, 2):
+        for path in all_files[have + (round_ - 1) * new: have + round_ * new]:
+            target = landing / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        seconds, meta = timed_run(resources)
+        results.append((f"+{new} files, round {round_}", seconds, meta))
+        report(results[-1:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=10000)
     parser.add_argument("--work", default="/tmp/bench-analytics")
+    parser.add_argument("--reuse", help="a folder bench_scale left (n<N>): add 1% twice to its warehouse")
     args = parser.parse_args()
     work = Path(args.work)
+    if args.reuse:
+        reuse(Path(args.reuse), work)
+        return
     new = max(1, args.files // 100)
     # Same seed, sequential generation: the first N files of an N+1% corpus are the N-file corpus.
     corpus = work / f"corpus-{args.files + new}"
@@ -46,8 +104,7 @@ def main() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
     outlet_file = run_dir / "outlets.csv"
-    outlet_file.write_text("outlet,variants,domains,country,language,lean,kind\n" + "".join(
-        f"Outlet {i:02d},,,GB,en,{LEANS[i % 5]},national\n" for i in range(50)), encoding="utf-8")
+    write_outlet_leans(outlet_file)
     resources = {"landing": LandingResource(path=str(landing)),
                  "warehouse": WarehouseResource(path=str(run_dir / "w.duckdb")),
                  "nlp": NlpResource(pipeline=str(work / "ruler")), "aliases": AliasResource(),
@@ -62,16 +119,7 @@ def main() -> None:
         shutil.copy2(path, target)
     more, more_meta = timed_run(resources)
     results.append((f"+{new} files (1%)", more, more_meta))
-    for label, seconds, meta in results:
-        steps = {k.removesuffix(".seconds"): v for k, v in meta.items() if k.endswith(".seconds")}
-        analytics = sum(steps.get(s, 0.0) for s in ANALYTICS_STEPS)
-        exports = steps.get("exports", 0.0)
-        rest = sum(steps.values()) - analytics - exports
-        print(f"{label:18s} run {seconds:7.2f} s; steps: " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
-        print(f"{'':18s} analytics steps {analytics:.2f} s = {analytics / rest:.1%} of the other steps ({rest:.2f} s); "
-              f"exports {exports:.2f} s = {exports / rest:.1%}")
-        print(f"{'':18s} actor_share rows {meta.get('actor_share.rows')}, alerts {meta.get('actor_alerts.alerts')}, "
-              f"blindspots {meta.get('coverage_by_lean.blindspots')}, outlets {meta.get('outlets.outlets')}")
+    report(results)
 
 
 if __name__ == "__main__":

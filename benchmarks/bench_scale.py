@@ -39,10 +39,37 @@ def run(landing: Path, warehouse: Path, home: Path, pipeline: Path) -> tuple[flo
     return seconds, usage.ru_maxrss / 1024
 
 
+def step_seconds(home: Path) -> dict[str, float]:
+    """Seconds per step of the latest run recorded under `home` (from Dagster's event log)."""
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            return {}
+        stats = instance.get_run_step_stats(runs[0].run_id)
+    return {s.step_key: round((s.end_time or 0) - (s.start_time or 0), 1) for s in stats if s.start_time}
+
+
+def snapshot_written(home: Path) -> str:
+    """What the latest run's analyst_snapshot wrote: bytes written of the copy's bytes, and how."""
+    from dagster import AssetKey, DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        event = instance.get_latest_materialization_event(AssetKey("analyst_snapshot"))
+    if event is None or event.asset_materialization is None:
+        return "no analysts' copy"
+    meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    return f"analysts' copy: {meta.get('bytes_written')} of {meta.get('bytes')} bytes written ({meta.get('mode')})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, action="append", required=True)
     parser.add_argument("--work", default="/tmp/media-monitor-scale")
+    parser.add_argument("--steps", action="store_true", help="also print each step's seconds in the full load")
     args = parser.parse_args()
     if not MAKER.exists():
         print(f"no scale corpus maker at {MAKER}: skipped")
@@ -63,11 +90,15 @@ def main() -> None:
             shutil.copy2(path, target)
         warehouse, home = base / "warehouse.duckdb", base / "dagster_home"
         full, rss = run(landing, warehouse, home, pipeline)
+        if args.steps:
+            print(f"{n} full load steps (s): {step_seconds(home)}", flush=True)
         for path in files[n:]:
             target = landing / path.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         more, rss_more = run(landing, warehouse, home, pipeline)
+        if args.steps:
+            print(f"{n} +1% steps (s): {step_seconds(home)}; {snapshot_written(home)}", flush=True)
         nothing, _ = run(landing, warehouse, home, pipeline)
         print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
               f"{(more - nothing) / full:.3f}", flush=True)

@@ -8,7 +8,7 @@ Nothing is opened here: connections and models are opened by the steps that use 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -50,14 +50,17 @@ def lake_catalog(value: str) -> str:
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse, opened in short connections by the steps that need it: the embedded DuckDB
-    file (kind `duckdb`, the default), or a DuckLake (kind `ducklake`: catalog in PostgreSQL or
-    a local DuckDB file, rows as Parquet in a data folder; warehouse/lake.py).
+    """The warehouse: the embedded DuckDB file (kind `duckdb`, the default), or a DuckLake (kind
+    `ducklake`: catalog in PostgreSQL or a local DuckDB file, rows as Parquet in a data folder;
+    warehouse/lake.py).
 
     Set up for a run, it takes the warehouse's run lock (pipelines/runlock.py) for the whole
     run: one run writes at a time, and a run whose predecessor died clears what it left. Step
     processes of a run whose lock is already held by that run (its executor, pipelines/executors.py)
-    go on without waiting."""
+    go on without waiting. On the file it then holds one connection for the run (`db.held`): the
+    steps' connections are cursors of it. Outside a run (a sensor tick, a script) the steps open
+    short connections. (On a lake each process keeps one instance with the lake attached, and
+    steps get cursors of it: warehouse/lake.py.)"""
 
     path: str = "warehouse/media.duckdb"
     kind: str = "duckdb"
@@ -70,6 +73,7 @@ class WarehouseResource(dg.ConfigurableResource):
     chunk_files: int = 500
 
     _lock: Any = PrivateAttr(default=None)
+    _held: Any = PrivateAttr(default=None)
 
     @property
     def file(self) -> Path:
@@ -98,8 +102,16 @@ class WarehouseResource(dg.ConfigurableResource):
             return  # a sensor tick or a script, not a run: nothing to hold
         self._lock = RunLock(self.lock_anchor)
         self._lock.acquire(context.run.run_id, context.instance, context.log)
+        # One connection for the whole run: the steps' many short connections become cursors
+        # of it, and the file is checkpointed once at the end, not after every chunk.
+        if not self.on_lake:
+            self._held = ExitStack()
+            self._held.enter_context(db.held(self.file, self.lock_wait_seconds))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -114,8 +126,9 @@ class WarehouseResource(dg.ConfigurableResource):
         with db.read_connection(self.target, self.lock_wait_seconds) as conn:
             yield conn
 
-    def publish_snapshot(self) -> Path | None:
-        """The analysts' copy of the file; None on a lake, which analysts attach read-only."""
+    def publish_snapshot(self):
+        """Publish the analysts' copy (`db.publish_snapshot`); returns what was written. None on
+        a lake, which analysts attach read-only."""
         return None if self.on_lake else db.publish_snapshot(self.file)
 
 

@@ -1,10 +1,11 @@
-"""The DuckDB side of the platform: short connections to the warehouse file, the schema, and
-the read-only copy that analysts query.
+"""The DuckDB side of the platform: connections to the warehouse file, the schema and its
+migrations, and the read-only copy that analysts query.
 
-DuckDB lets one process write a file or many read it, never both at once. Pipeline steps open
-short connections here (all warehouse steps share one Dagster concurrency pool of size 1), and
-analysts never open the warehouse itself: after each run the warehouse is copied beside itself
-and renamed over `<name>.analyst.duckdb`, which `make sql` opens read-only.
+DuckDB lets one process write a file or many read it, never both at once. One run at a time
+writes (pipelines/runlock.py); a run holds one connection from start to end (`held`), and its
+steps' connections are cursors of it. Analysts never open the warehouse itself: after each run
+it is published as `<name>.analyst.duckdb` (warehouse/snapshot.py), which `make sql` opens
+read-only.
 
 The warehouse may instead be a DuckLake (`warehouse.lake.Lake`, setting
 MEDIA_MONITOR_WAREHOUSE_KIND=ducklake): the same functions take either, the same SQL runs on
@@ -14,7 +15,6 @@ both, several processes write the lake at once, and analysts attach it read-only
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +100,36 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
             time.sleep(0.5)
 
 
+# Connections a process holds open for a while (a run, see `held`): path -> connection.
+_HELD: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+@contextmanager
+def held(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Keep one read-write connection to `path` open until exit: `write_connection` and
+    `read_connection` inside hand out cursors of it instead of opening, checkpointing and
+    closing the file each time. A chunked stage commits hundreds of transactions; a checkpoint
+    after each would rewrite the tables' indexes every time, a cost that grows with the
+    warehouse (quadratic over a first load). Commits stay durable (DuckDB's write-ahead log);
+    the file is checkpointed once, on exit, and DuckDB checkpoints by itself when the log grows."""
+    key = str(path.resolve()) if path.exists() else str(path)
+    if key in _HELD:
+        yield _HELD[key]
+        return
+    with write_connection(path, wait_seconds) as conn:
+        key = str(path.resolve())
+        _HELD[key] = conn
+        try:
+            yield conn
+        finally:
+            del _HELD[key]
+
+
+def _held_cursor(path: Path) -> duckdb.DuckDBPyConnection | None:
+    conn = _HELD.get(str(path.resolve())) if path.exists() else None
+    return conn.cursor() if conn is not None else None
+
+
 @contextmanager
 def _lake_connection(lake: Lake) -> Iterator[duckdb.DuckDBPyConnection]:
     # Writers of a lake never wait for each other: each transaction commits a snapshot.
@@ -115,10 +145,18 @@ def _lake_connection(lake: Lake) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def write_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection with the schema in place, closed (and checkpointed) on exit."""
+    """A read-write connection with the schema in place, closed (and checkpointed) on exit; a
+    cursor of the held connection inside `held`. (On a lake: a cursor of this process's instance.)"""
     if isinstance(path, Lake):
         with _lake_connection(path) as conn:
             yield conn
+        return
+    cursor = _held_cursor(path)
+    if cursor is not None:
+        try:
+            yield cursor
+        finally:
+            cursor.close()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path, read_only=False, wait_seconds=wait_seconds)
@@ -135,11 +173,19 @@ def write_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> I
 
 @contextmanager
 def read_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; creates (or upgrades) the warehouse first when this process has
-    not opened it for writing yet. (On a lake: a connection of this process's instance.)"""
+    """A read-only connection (a cursor of the held connection inside `held`); creates (or
+    upgrades) the warehouse first when this process has not opened it for writing yet. (On a
+    lake: a cursor of this process's instance.)"""
     if isinstance(path, Lake):
         with _lake_connection(path) as conn:
             yield conn
+        return
+    cursor = _held_cursor(path)
+    if cursor is not None:
+        try:
+            yield cursor
+        finally:
+            cursor.close()
         return
     if not path.exists() or str(path.resolve()) not in _MIGRATED:
         with write_connection(path, wait_seconds):
@@ -218,13 +264,17 @@ def snapshot_path_for(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(warehouse_path.stem + ".analyst.duckdb")
 
 
-def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) -> Path:
-    """Copy the (closed, checkpointed) warehouse beside the analysts' copy and rename it into
-    place, so an open analyst session keeps reading the old file and new sessions see the new."""
+def publish_snapshot(warehouse_path: Path, snapshot_path: Path | None = None) -> "snapshot.Published":
+    """Checkpoint the warehouse and publish it as the analysts' copy, writing only the blocks
+    that changed since the copy before last (warehouse/snapshot.py): an open analyst session
+    keeps reading the copy it opened and new sessions see the new one."""
+    from warehouse import snapshot
+
     target = snapshot_path or snapshot_path_for(warehouse_path)
-    tmp = target.with_name(target.name + ".tmp")
-    with write_connection(warehouse_path):
-        pass  # make sure the file exists and its WAL is checkpointed into it
-    shutil.copyfile(warehouse_path, tmp)
-    os.replace(tmp, target)
-    return target
+    held_conn = _HELD.get(str(warehouse_path.resolve())) if warehouse_path.exists() else None
+    if held_conn is not None:
+        held_conn.execute("CHECKPOINT")  # the run holds the file open: bring its log into it
+    else:
+        with write_connection(warehouse_path):
+            pass  # make sure the file exists and its WAL is checkpointed into it
+    return snapshot.publish(warehouse_path, target)

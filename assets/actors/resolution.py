@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules
-from assets.actors.candidates import ACTOR_LABELS, Mention, candidate_mentions, capitals_keys, capitals_mentions
+from assets.actors.candidates import (
+    ACTOR_LABELS, Mention, acronym_definitions, candidate_mentions, capitals_keys, capitals_mentions, known_mentions,
+    results_rows,
+)
 from assets.actors.lexicons import Gazetteer, Lexicon, load_gazetteer
 from assets.actors.provenance import agency_named, credit_spans, in_credit
 from assets.actors.names import (
@@ -40,13 +43,6 @@ from assets.actors.names import (
     on_capitals_line,
     on_title_case_line,
     sentence_initial,
-)
-
-# "United States Department of Agriculture (USDA)": capitalised words (with the small words
-# of names between them) followed by an acronym in brackets.
-ACRONYM_DEFINITION = re.compile(
-    r"((?:[A-Z][\w'&.-]*\s+)(?:(?:of|for|and|the|de|du|des|la|le|on|in|&)\s+|[A-Z][\w'&.-]*\s+){0,9})"
-    r"\(([A-Z][A-Z&.]{1,9})\)"
 )
 
 
@@ -128,6 +124,16 @@ ARTEFACT_NOUN = re.compile(
     r"warships?|destroyers?|warheads?|vaccines?|smartphones?|handsets?)\b"
 )
 
+# Head words of event names: a place right before a capitalised run ending in one of them is
+# the first word of the event's name ("the U.S. Open", "U.S. Amateur Championship", "the
+# Atlanta Games"), not a mention of the place.
+EVENT_HEADS = (
+    "open", "opens", "championship", "championships", "cup", "games", "olympics", "masters", "classic",
+    "invitational", "trophy", "marathon", "grand prix", "rally", "regatta",
+)
+_EVENT_HEAD = "|".join(h.replace(" ", r"\s") for h in EVENT_HEADS)
+EVENT_AFTER = re.compile(rf"\s(?:(?:[A-Z][\w'-]*|[A-Z]+)\s){{0,3}}(?i:{_EVENT_HEAD})\b")
+
 ROYAL_TITLES = {"pope", "king", "queen", "emperor", "empress", "prince", "princess", "tsar", "czar", "sultan", "saint", "st"}
 
 
@@ -138,6 +144,9 @@ class CorpusState:
     mixed: set[str] = field(default_factory=set)  # keys written in mixed case somewhere
     known: dict[str, str] = field(default_factory=dict)  # names to find in capitals lines -> label
     acronyms: dict[str, str] = field(default_factory=dict)  # acronyms the corpus defines once
+    # Single words that name a team in a results or standings table somewhere: names, however
+    # ordinary the word (read across the corpus, not by any one body).
+    table_rows: set[str] = field(default_factory=set)
 
     def frame(self) -> pl.DataFrame:
         rows = [("mixed", k, "1") for k in self.mixed]
@@ -169,7 +178,7 @@ def resolve(
     contributions = contributions_frame(firsts, bodies, gaz)
     state = corpus_state(contributions, rules, gaz, lexicon)
     local, _ = second_passes(firsts, bodies, state, rules, gaz)
-    resolutions = resolve_signatures(signature_frame(local), rules, gaz, lexicon)
+    resolutions = resolve_signatures(signature_frame(local), rules, gaz, lexicon, state.table_rows)
     frame = (
         local.join(resolutions, on="signature", how="inner")
         .sort("position")
@@ -238,12 +247,20 @@ def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: 
     # very mention an organisation (a maker: "Boeing jets").
     products = {m.key for m in kept if not m.fixed and m.label != "ORG" and ARTEFACT_NOUN.match(body, m.end)}
     kept = [m for m in kept if m.fixed or m.key not in products]
+    kept = [m for m in kept if not (m.label in ("GPE", "LOC") and _event_name_follows(body, m.end))]
     lines = _Lines(body)
     for m in kept:
         # A line all in capitals holds no lower-case letter, so the surface has none either.
         m.caps_line = all(c.isupper() for c in m.surface if c.isalpha()) and lines.capitals(m.start)
         _read_context(body, m, lines)
     return kept
+
+
+def _event_name_follows(body: str, end: int) -> bool:
+    """The capitalised words after a name end in an event's head word ("U.S. Open", "U.S. OPEN",
+    "Hong Kong Open title"), written with a capital ("the U.S. open market" is no event)."""
+    match = EVENT_AFTER.match(body, end)
+    return bool(match) and all(w[:1].isupper() for w in match.group().split())
 
 
 class _Lines:
@@ -279,12 +296,17 @@ def contributions_frame(firsts: dict[str, list[Mention]], bodies: dict[str, str]
     and mid-sentence capitals for the names to look for in capitals lines, acronym definitions."""
     rows = []
     for content_hash, mentions in firsts.items():
+        cells = results_rows(bodies[content_hash]) if mentions else set()
         for m in mentions:
             where = position(m.phase, content_hash, m.ordinal)
+            if (m.start, m.end) in cells and " " not in m.key:
+                rows.append((content_hash, "row", m.key, "", where))
             mixed_case = not is_all_caps(m.surface)
             if mixed_case:
                 rows.append((content_hash, "mixed", m.key, "", where))
-            if mixed_case or gaz.strong_place(m.key):
+            # An acronym in a mixed-case line ("aiding the KDP") is written as its name is.
+            acronym = not m.caps_line and " " not in m.surface and len(m.key) <= 5
+            if mixed_case or acronym or gaz.strong_place(m.key):
                 rows.append((content_hash, "vote", m.key, m.label, where))
                 if not (m.sent_init or m.title_line):
                     rows.append((content_hash, "mid", m.key, "", where))
@@ -310,6 +332,7 @@ def corpus_state(contributions: pl.DataFrame, rules: AliasRules, gaz: Gazetteer,
 
     state = CorpusState()
     state.mixed = set(kind("mixed")["key"].to_list())
+    state.table_rows = set(kind("row")["key"].to_list())
     mid_sentence = set(kind("mid")["key"].to_list())
     # The label most mentions got, ties to the label seen first in the corpus order.
     votes = kind("vote").sort("position").group_by("key", "value", maintain_order=True).agg(pl.col("count").sum())
@@ -351,23 +374,32 @@ def second_pass(
         read.add(("mixed", m.key, "1" if mixed else ""))
         if mixed:
             kept.append(m)
-    # Names known from mixed-case text are found again in the all-capital lines.
+    # Names known from mixed-case text are found again in the all-capital lines, and where the
+    # recogniser missed them in mixed-case lines.
     added: list[Mention] = []
+    lines = _Lines(body)
+    credits = credit_spans(body)
     if any(is_all_caps(line) for line in body.split("\n")):
         read.update(("known", key, state.known.get(key, "")) for key in capitals_keys(body))
-        lines = _Lines(body)
-        credits = credit_spans(body)
-        added = [m for m in capitals_mentions({content_hash: body}, kept, state.known) if not in_credit(credits, m.start, m.end)]
-        for i, m in enumerate(added):
-            m.key = name_key(m.surface)
-            m.name = m.surface
-            if m.key in rules.merge:
-                m.name, forced = rules.merge[m.key]
-                m.key = name_key(m.name)
-                m.actor_type = forced or ""
-            m.phase, m.ordinal = 2, i
+        added = capitals_mentions({content_hash: body}, kept, state.known)
+        for m in added:
             m.caps_line = True
-            _read_context(body, m, lines)
+    found, looked_up = known_mentions(content_hash, body, kept + added, state.known)
+    read.update(("known", key, state.known.get(key, "")) for key in looked_up)
+    credited = next((agency for _, _, agency in credits if agency), None)
+    added = [
+        m for m in added + found
+        if not in_credit(credits, m.start, m.end) and not (credited and agency_named(m.surface) == credited)
+    ]
+    for i, m in enumerate(added):
+        m.key = name_key(m.surface)
+        m.name = m.surface
+        if m.key in rules.merge:
+            m.name, forced = rules.merge[m.key]
+            m.key = name_key(m.name)
+            m.actor_type = forced or ""
+        m.phase, m.ordinal = 2, i
+        _read_context(body, m, lines)
     group = kept + added
     # Acronyms as the text defines them, else as the one definition the corpus has.
     own = acronym_definitions(body)
@@ -419,7 +451,9 @@ def combine_signatures(*frames: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon) -> pl.DataFrame:
+def resolve_signatures(
+    signatures: pl.DataFrame, rules: AliasRules, gaz: Gazetteer, lexicon: Lexicon, table_rows: set[str] = frozenset()
+) -> pl.DataFrame:
     """Across the corpus, over distinct signatures (weighted by their mention counts): codes and
     gazetteer for places, one type per name, surnames; junk by meaning; renames; display names
     and ids. Returns signature, actor_id, name, actor_type for the signatures that are actors."""
@@ -433,7 +467,7 @@ def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazette
         mentions.append(m)
 
     _resolve_across_bodies(mentions, gaz, rules)
-    kept = _drop_common_word_names(mentions, lexicon, gaz)
+    kept = _drop_common_word_names(mentions, lexicon, gaz, table_rows)
     # Renames from the alias table, then ids.
     for m in kept:
         if m.key in rules.rename:
@@ -449,23 +483,6 @@ def resolve_signatures(signatures: pl.DataFrame, rules: AliasRules, gaz: Gazette
         name = display[(m.key, m.actor_type)]
         rows.append((m.content_hash, actor_id_for(name, m.actor_type), name, m.actor_type, list(m.ambiguous) or None))
     return pl.DataFrame(rows, schema=RESOLUTION_SCHEMA, orient="row")
-
-
-def acronym_definitions(body: str) -> dict[str, str]:
-    """Acronyms a text defines, by key: "United States Department of Agriculture (USDA)" gives
-    {"usda": "United States Department of Agriculture"}."""
-    acronyms: dict[str, str] = {}
-    for match in ACRONYM_DEFINITION.finditer(body):
-        long_form, acronym = match.group(1).strip(), match.group(2)
-        letters = acronym.replace(".", "").replace("&", "")
-        words = long_form.split()
-        # The longest tail of the words whose capitals spell the acronym.
-        for i in range(len(words)):
-            initials = "".join(w[0] for w in words[i:] if w[0].isupper())
-            if initials == letters and words[i][0].isupper():
-                acronyms[name_key(acronym)] = " ".join(words[i:])
-                break
-    return acronyms
 
 
 def _resolve_within_body(body: str, group: list[Mention], acronyms: dict[str, str], gaz: Gazetteer | None = None) -> None:
@@ -555,8 +572,11 @@ def _resolve_across_bodies(mentions: list[Mention], gaz: Gazetteer, rules: Alias
         if m.fixed and m.actor_type:
             votes[m.key][m.actor_type] += 100 * m.count
         kind = "person" if m.person_hint else ACTOR_LABELS.get(m.label, "organization")
-        # A label guessed from a table row or a headline counts less than the model's.
-        votes[m.key][kind] += (1.0 if m.source == "ner" else 0.25) * m.count
+        # A label guessed from a table row or a headline counts less than the model's; a name
+        # found again through the corpus brings back the corpus's own label: no new evidence,
+        # unless the text it stands in names the person in full.
+        weight = 1.0 if m.source == "ner" else (0.0 if m.source == "corpus" and not m.person_hint else 0.25)
+        votes[m.key][kind] += weight * m.count
     # Given names: first words of the names the model calls people's ("Gabriela" of "Gabriela
     # Sabatini"), which also type a name the model called an organisation in a results line.
     given_names = Counter()
@@ -661,7 +681,9 @@ def _without_royal_title(key: str) -> str:
     return " ".join(words[1:]) if len(words) > 2 and words[0] in ROYAL_TITLES else key
 
 
-def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:
+def _drop_common_word_names(
+    mentions: list[Mention], lexicon: Lexicon, gaz: Gazetteer, table_rows: set[str] = frozenset()
+) -> list[Mention]:
     """Junk made of ordinary words: page furniture ("Upgrade", "Read Full Article") is made of
     verbs and adjectives, and real names made of such words come with "the" ("the Supreme
     Court"); a single dictionary word that is only ever capitalised at the start of a line or
@@ -671,13 +693,21 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
     mid_sentence: set[str] = set()
     table_cells: set[str] = set()
     outside_headings: set[str] = set()
+    in_prose: set[str] = set()
     for m in mentions:
+        # Names found again because the corpus knows them are no evidence of their own.
+        if m.source == "corpus":
+            continue
+        if m.source == "ner" and _capitalised_in_prose(m):
+            in_prose.add(m.key)
         if m.the_before:
             with_article.add(m.key)
         # Names of several words, and town names that are also words ("Hull", "Reading"), are
         # names when a results row gives them a score ("Red Star 3"); one word is not enough
         # ("Net 12.5").
-        in_table = m.table_cell and (" " in m.key or gaz.place(m.key) is not None)
+        # A single word that names a team in a results or standings table somewhere counts too
+        # ("Clyde 3 1 0 2 2 5 3" between other teams' rows).
+        in_table = m.table_cell and (" " in m.key or gaz.place(m.key) is not None or m.key in table_rows)
         if in_table:
             table_cells.add(m.key)
         # Capitals are no evidence of a name in an all-capital line, but an acronym ("U.S.")
@@ -689,6 +719,16 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
             mid_sentence.add(m.key)
     kept = []
     for m in mentions:
+        # A dictionary word found again only because the corpus knows it as a name is that name
+        # where it is capitalised mid-sentence (an ordinary word is not), but not where only its
+        # position capitalises it ("Brick kilns" of a town called Brick), in capitals ("LAST
+        # SALE:" of a town called Sale), or as a label ("Scorers:", unless a town: "At Hull:").
+        if m.source == "corpus" and " " not in m.key and lexicon.is_word(m.key) and (
+            is_all_caps(m.surface)
+            or m.sent_init
+            or ((m.colon_after or m.title_line) and not gaz.strong_place(m.key))
+        ):
+            continue
         # Places: sure names, or town names that are also words ("Reading", "Hull") where the
         # model or a table row calls them a place.
         if m.fixed or gaz.strong_place(m.key) or (m.label in ("GPE", "LOC") and gaz.place(m.key)):
@@ -710,16 +750,39 @@ def _drop_common_word_names(mentions: list[Mention], lexicon: Lexicon, gaz: Gaze
         # A row of abbreviations is a table header ("W D L PCT GB").
         if len(words) >= 3 and all(len(w) <= 3 for w in words):
             continue
-        if m.key in with_article or m.key in table_cells or (m.actor_type == "person" and _looks_like_person(m.name)):
+        if m.key in with_article or m.key in table_cells or m.key in in_prose or (
+            m.actor_type == "person" and _looks_like_person(m.name)
+        ):
             kept.append(m)
             continue
-        common = [w for w in words if lexicon.is_ordinary(name_key(w))]
         # Short capital words ("AI", "TV") neither make nor unmake a name.
         neutral = [w for w in words if len(w) <= 2 and w.isupper()]
+        common = [w for w in words if lexicon.is_ordinary(name_key(w)) and w not in neutral]
         if common and len(common) + len(neutral) == len(words):
             continue
         kept.append(m)
     return kept
+
+
+# Small words inside the names of institutions and places ("Bank of England", "Rio de Janeiro").
+NAME_CONNECTORS = {"of", "and", "for", "the", "de", "du", "des", "la", "le", "del", "di", "da", "von", "van", "der", "on", "in", "&"}
+
+
+def _capitalised_in_prose(m: Mention) -> bool:
+    """A name of several words, each capitalised (but for the small words of names), that the
+    model found in a sentence, not in a headline, a menu or across a line break: capitals
+    that no position explains ("the European Union", "Amnesty International") make it a name
+    even when every word is an ordinary one. At the start of a sentence, where the first word's
+    capital says nothing, it takes three words ("Scottish Labour Party")."""
+    words = m.name.split()
+    if len(words) < 2 or is_all_caps(m.name) or m.title_line or m.crossed_line or (m.sent_init and len(words) < 3):
+        return False
+    capitalised = [w for w in words if w[:1].isupper() and not is_all_caps(w)]
+    return (
+        all(w[:1].isupper() or w in NAME_CONNECTORS for w in words)
+        and words[-1][:1].isupper()
+        and len(capitalised) >= 2  # not a word and an acronym ("Ground AI")
+    )
 
 
 def _table_cell(body: str, end: int) -> bool:
@@ -727,13 +790,16 @@ def _table_cell(body: str, end: int) -> bool:
     return re.match(r" [-+]?\d+(?:-\d+)?(?: |$|\n|,)", body[end : end + 12]) is not None
 
 
+ROMAN_NUMERAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
+
+
 def _looks_like_person(name: str) -> bool:
     """A person's name is written in capitalised words or all in capitals, not a mix of words
-    and acronyms ("Ground AI")."""
+    and acronyms ("Ground AI"); a regnal number is no acronym ("Charles VI")."""
     words = name.split()
     if is_all_caps(name):
         return True
-    return not any(len(w) >= 2 and w.isupper() and w.isalpha() for w in words)
+    return not any(len(w) >= 2 and w.isupper() and w.isalpha() and not ROMAN_NUMERAL.fullmatch(w) for w in words)
 
 
 def _display_names(mentions: list[Mention]) -> dict[tuple[str, str], str]:

@@ -79,10 +79,15 @@ def _day(d: date | None) -> int | None:
 class PairScorer:
     """The merge model's features and probability for blocks of article pairs.
 
-    Agglomeration asks for the same rows again and again in small blocks; each group's cosines
-    of a row against every row are computed once (one sparse product for all rows asked at a
-    time) and kept, so a block is an index into cached rows rather than a sparse product of its
-    own. The values are those of `group_cosines`."""
+    Agglomeration asks for the same rows again and again in small blocks. While the chunk is
+    small, each row's cosines against every row are computed once and kept (one sparse product
+    for all rows asked at a time), so a block is an index into cached rows. Kept rows cost the
+    chunk's rows in memory each, so beyond CACHE_BYTES a block is one small sparse product of
+    its own rows instead (the three groups at once, against a matrix that stacks each group's
+    columns of every row): cost and memory then depend on the block, not on how many articles
+    the chunk holds. Both give the values of `group_cosines` (up to the order of the sums)."""
+
+    CACHE_BYTES = 96 * 1024 * 1024
 
     def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
         self.groups = group_rows(matrix)
@@ -92,6 +97,28 @@ class PairScorer:
                        for kind, g in self.groups.items()}
         self._transposed = {kind: sparse.csr_matrix(g.T) for kind, g in self.groups.items()}
         self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in self.groups}
+        # Rows each group's cache may hold (each row: one float per matrix row).
+        self._cache_rows = max(0, self.CACHE_BYTES // (8 * max(matrix.shape[0], 1) * len(self.groups)))
+        self._matrix = sparse.csr_matrix(matrix)
+        self._kinds = getattr(matrix, "kinds", None)
+        self._stacked = None  # built on first use: (BODY, TITLE, ACTOR) columns of every row, stacked
+
+    def _direct(self, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Body, title and actor cosines of ra x rb from one sparse product."""
+        n = self._matrix.shape[0]
+        if self._stacked is None:
+            kinds = self._kinds
+            if kinds is None:
+                kinds = np.zeros(self._matrix.shape[1], dtype=np.int8)
+            parts = [self._matrix @ sparse.diags((kinds == kind).astype(np.float64)) for kind in (BODY, TITLE, ACTOR)]
+            self._stacked = sparse.csr_matrix(sparse.vstack(parts))
+        m = len(rb)
+        products = (self._matrix[ra] @ self._stacked[np.concatenate([rb, rb + n, rb + 2 * n])].T).toarray()
+        out = []
+        for i, kind in enumerate((BODY, TITLE, ACTOR)):
+            norms = self._norms[kind]
+            out.append(products[:, i * m:(i + 1) * m] / np.outer(norms[ra], norms[rb]))
+        return out[0], out[1], out[2]
 
     def _cosine_rows(self, kind: int, rows) -> np.ndarray:
         cache = self._cached[kind]
@@ -107,14 +134,23 @@ class PairScorer:
     def cosines(self, kind: int, ra, rb) -> np.ndarray:
         """Cosines (len(ra) x len(rb)) of one feature group, as `group_cosines` gives them."""
         ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
-        if len(ra) <= len(rb):
-            return self._cosine_rows(kind, ra)[:, rb]
-        return self._cosine_rows(kind, rb)[:, ra].T
+        if not len(ra) or not len(rb):
+            return np.zeros((len(ra), len(rb)))
+        if len(self._cached[kind]) + min(len(ra), len(rb)) <= self._cache_rows:
+            if len(ra) <= len(rb):
+                return self._cosine_rows(kind, ra)[:, rb]
+            return self._cosine_rows(kind, rb)[:, ra].T
+        group, norms = self.groups[kind], self._norms[kind]
+        return (group[ra] @ group[rb].T).toarray() / np.outer(norms[ra], norms[rb])
 
     def features(self, ra, rb) -> dict[str, np.ndarray]:
         """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb: the cosines of
         each group (body, title, actors) and the model's FEATURES."""
-        body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
+        ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
+        if len(ra) and len(rb) and len(self._cached[BODY]) + min(len(ra), len(rb)) > self._cache_rows:
+            body, title, actors = self._direct(ra, rb)
+        else:
+            body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
@@ -362,13 +398,16 @@ def assign_stories(
     order = new.sort("published_date", "article_id", nulls_last=True)
     rep_rows = [r for rows in earlier_rows.values() for r in rows]
     new_reps = []
+    own: dict[str, str] = {}
     for aid, g, d in order.select("article_id", "dup_group_id", "published_date").iter_rows():
         r = row_of[aid]
         if g is not None and g in group_rep:
             rep_of[r] = group_rep[g]
             continue
-        clusters.add(f"s-{aid}", [r])
-        first_seen[f"s-{aid}"] = (d or date.max, aid)
+        cid = own_story_id(aid, clusters.members)
+        own[aid] = cid
+        clusters.add(cid, [r])
+        first_seen[cid] = (d or date.max, aid)
         new_reps.append(r)
         if g is not None:
             group_rep[g] = r
@@ -415,12 +454,24 @@ def assign_stories(
         # The explanation: the story's article most like this one.
         sims = scorer.block(others, [r]).ravel()
         k = int(np.argmax(sims))
-        reason = "new" if story == f"s-{aid}" else "similar"
+        reason = "new" if story == own.get(aid) else "similar"
         links.append((aid, story, ids[others[k]], float(sims[k]), reason))
     return (
         pl.DataFrame(links, schema=LINK_SCHEMA, orient="row"),
         pl.DataFrame(story_merges, schema=MERGE_SCHEMA, orient="row"),
     )
+
+
+def own_story_id(article_id: str, taken) -> str:
+    """The id of a story an article starts: "s-" and its id. An article analysed again (its file
+    changed) may have started a story that lives on with other articles under that id; the
+    new one then gets "s-<id>-2" (then -3, ...), never the living story's id."""
+    story = f"s-{article_id}"
+    n = 1
+    while story in taken:
+        n += 1
+        story = f"s-{article_id}-{n}"
+    return story
 
 
 def _follow(into: dict[str, str], story: str) -> str:

@@ -102,6 +102,9 @@ def test_name_key(name, key):
         ("Premium\n\nOwnership", "ORG", ["Premium", "Ownership"]),
         ("the August National Association of Purchasing Management", "ORG", ["National Association of Purchasing Management"]),
         ("Washington, D.C.", "GPE", ["Washington, D.C."]),
+        ("Marta Lindgren 46th", "PERSON", ["Marta Lindgren"]),
+        ("Ola Berg 3rd, Tomas Ek 82nd", "PERSON", ["Ola Berg", "Tomas Ek"]),
+        ("50th Anniversary Tour", "ORG", ["50th Anniversary Tour"]),
     ],
 )
 def test_clean_span(span, label, names):
@@ -484,6 +487,8 @@ def test_agency_credit_and_credit_spans(body, agency, credits):
         ("Rio de Janeiro is", "Rio", "Rio de Janeiro"),
         ("Paris and London", "Paris", "Paris"),
         ("the Port of Rotterdam", "Port", "Port"),
+        ("12 - Pieter van Wyk, 11 - Jan Smit", "van Wyk", "Pieter van Wyk"),
+        ("the van Wyk family", "van Wyk", "van Wyk"),
     ],
 )
 def test_names_are_taken_whole_over_particles(text, word, whole):
@@ -544,3 +549,159 @@ def test_credits_particles_institutions_products_and_ambiguous_surnames(tmp_path
     # A bare surname two full names share evenly stays apart, flagged with both candidates.
     flagged = actor_rows.filter(pl.col("ambiguous").is_not_null()).select("actor_id", "ambiguous").rows()
     assert flagged == [("person:clinton", ["Bill Clinton", "Hillary Rodham Clinton"])]
+
+
+def test_names_the_corpus_knows_are_found_where_the_recogniser_missed_them(tmp_path, lexicon):
+    """known_b has no entity spans at all: the names tagged in known_a are found again in it,
+    whole runs of capitals only ("Harbour Select" is a results-table name of its own); the
+    agency that credits the text is provenance however it was found; a dictionary word the
+    corpus knows as a name ("Atlas", tagged mid-sentence in known_a; the town of Brick) is not
+    taken from a sentence start on that evidence alone, nor an acronym after a figure."""
+    per_body, names = resolved(["known_a", "known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert {k: v for k, v in per_body.items() if k[0] == "known_b"} == {
+        ("known_b", "place:tromsdal"): ["TROMSDAL", "Tromsdal"],
+        ("known_b", "organization:halvorsen-shipping"): ["Halvorsen Shipping"],
+        ("known_b", "person:marit-solberg"): ["Marit Solberg"],
+        ("known_b", "organization:nordkyst-ferries"): ["Nordkyst Ferries"],
+        ("known_b", "organization:harbour-select"): ["Harbour Select"],
+        ("known_b", "place:brick"): ["Brick"],
+    }
+    assert per_body[("known_a", "organization:atlas")] == ["Atlas"]
+    # "1.5 GW" is a unit, not the GW consortium; "Brick kilns" is the word at a sentence start,
+    # "at Brick:" the town.
+    assert per_body[("known_a", "organization:gw")] == ["GW"]
+    mentions, _ = resolve(*fixture_spans("known_a", "known_b"), aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    body = (FIXTURES / "known_b.txt").read_text(encoding="utf-8")
+    bricks = mentions.filter((pl.col("content_hash") == "known_b") & (pl.col("surface") == "Brick"))["start_char"].to_list()
+    assert bricks == [body.index("at Brick:") + 3]
+    # Alone, known_b knows none of those names.
+    alone, _ = resolved(["known_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(alone) == {("known_b", "organization:nordkyst-ferries"), ("known_b", "organization:harbour-select")}
+
+
+def test_names_found_through_the_corpus_follow_it_between_runs(tmp_path):
+    """A body resolved before the corpus knew its names is resolved again when another text
+    tags them, and ends as a run from scratch does."""
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
+    warehouse = WarehouseResource(path=str(tmp_path / "step.duckdb"))
+    add_articles(warehouse, ["known_b"])
+    materialize_actors(warehouse, alias_file)
+    assert "person:marit-solberg" not in str(warehouse_rows(warehouse, MENTION_ROWS))
+    add_articles(warehouse, ["known_a"])
+    later = materialize_actors(warehouse, alias_file)
+    assert (later["bodies_resolved"], later["bodies_stale"]) == (2, 1)
+
+    scratch = WarehouseResource(path=str(tmp_path / "scratch.duckdb"))
+    add_articles(scratch, ["known_b", "known_a"])
+    materialize_actors(scratch, alias_file)
+    assert warehouse_rows(warehouse, MENTION_ROWS) == warehouse_rows(scratch, MENTION_ROWS)
+    assert ("a-known_b", "person:marit-solberg", "Marit Solberg", 95) in warehouse_rows(warehouse, MENTION_ROWS)
+    assert warehouse_rows(warehouse, ACTOR_ROWS) == warehouse_rows(scratch, ACTOR_ROWS)
+
+
+def test_state_abbreviations_and_places_opening_an_event_name(tmp_path, lexicon):
+    """"Calif." and "Fla." are the states; "U.S." opening "U.S. Open" or "U.S. Amateur
+    Championship" is part of the event's name, not the country, while "U.S." opening an
+    organisation's name stays in that name and "the United States" is the country."""
+    aliases = aliases_frame(ALIAS_HEADER + "merge,U.S.,United States,place\n", tmp_path)
+    per_body, names = resolved(["events"], aliases, lexicon)
+    assert per_body[("events", "place:california")] == ["Calif"]
+    assert per_body[("events", "place:florida")] == ["Fla."]
+    assert per_body[("events", "place:united-states")] == ["United States"]
+    assert per_body[("events", "organization:us-tennis-association")] == ["U.S. Tennis Association"]
+    assert names["place:california"] == ("California", "place")
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("won the U.S. Open title", True),
+        ("RESULTS FROM THE U.S. OPEN.", True),
+        ("after the Atlanta Games ended", True),
+        ("her U.S. Amateur Championship title", True),
+        ("the U.S. open market", False),
+        ("U.S. President Lena Marsh", False),
+        ("Japan beat Brazil", False),
+    ],
+)
+def test_event_name_follows(text, event):
+    from assets.actors.resolution import _event_name_follows
+
+    place = "U.S." if "U.S." in text else ("Atlanta" if "Atlanta" in text else "Japan")
+    end = text.index(place) + len(place)
+    assert _event_name_follows(text, end) is event
+
+
+def test_names_of_ordinary_words_capitalised_in_a_sentence(tmp_path, lexicon):
+    """"Red Crescent" is made of ordinary words, but capitalised in the middle of a sentence:
+    a name. The headline in title case, the menu line and the button are page text, and a
+    word before an acronym ("Ground AI" in the page fixture) is not enough."""
+    per_body, names = resolved(["prose"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(names) == {
+        "organization:mountain-rescue-service",
+        "organization:red-crescent",
+        "organization:open-skies-foundation",
+    }
+    assert lexicon.is_ordinary("red") and lexicon.is_ordinary("crescent")
+
+
+def test_acronyms_the_text_defines_and_acronyms_the_corpus_knows(tmp_path, lexicon):
+    """The acronym a text defines names the institution wherever the text uses it, tagged or
+    not; an acronym the model tagged in a sentence elsewhere ("NLF") is found again in a text
+    where it was missed."""
+    per_body, names = resolved(["acronyms", "acronyms_b"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body[("acronyms", "organization:coastal-narcotics-bureau")] == ["Coastal Narcotics Bureau", "CNB", "CNB"]
+    assert per_body[("acronyms_b", "organization:nlf")] == ["NLF"]
+
+
+def test_people_the_recogniser_missed_in_a_list_of_people(tmp_path, lexicon):
+    """In a line of items the model tagged mostly as people, the untagged items of two to four
+    capitalised words are people too ("Eirik Dahl", "Ivo Novak", the substitute "Lars Moe 75th"),
+    but not a country in brackets,
+    and not the untagged item of a list of organisations ("Tromsdal Rovers")."""
+    per_body, names = resolved(["lineup"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    people = {a for a, (_, kind) in names.items() if kind == "person"}
+    assert people == {
+        "person:eirik-dahl", "person:sindre-vik", "person:jonas-lie", "person:tor-bakke", "person:lars-moe",
+        "person:ivo-novak", "person:lena-marsh",
+    }
+    assert "person:czech-republic" not in names
+    assert "person:tromsdal-rovers" not in names
+
+
+def test_a_regnal_number_is_no_acronym(tmp_path, lexicon):
+    """"VI" is an ordinary word to the lexicon and looks like an acronym, but after a name it is
+    a regnal number: "Charles VI" is a person, and the bare "Charles" of the text is him."""
+    from assets.actors.resolution import _looks_like_person
+
+    per_body, names = resolved(["regnal"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert per_body[("regnal", "person:charles-vi")] == ["Charles VI", "Charles"]
+    assert _looks_like_person("Louis XIV") and not _looks_like_person("Ground AI")
+
+
+def test_single_word_teams_of_results_and_standings_tables(tmp_path, lexicon):
+    """"Clyde" and "Albion" are dictionary words, but they name a team in every row of a results
+    and a standings table; a lone "Attendance 4,500" or "Total 250" row is no table."""
+    from assets.actors.candidates import results_rows
+
+    per_body, names = resolved(["standings"], aliases_frame(ALIAS_HEADER, tmp_path), lexicon)
+    assert set(names) == {
+        "organization:albion", "organization:clyde", "organization:harbour-select", "organization:queen-of-south",
+    }
+    assert per_body[("standings", "organization:clyde")] == ["Clyde", "Clyde"]
+    assert lexicon.is_word("clyde") and lexicon.is_word("albion")
+    body = (FIXTURES / "standings.txt").read_text(encoding="utf-8")
+    assert sorted({body[s:e] for s, e in results_rows(body)}) == ["Albion", "Clyde", "Harbour Select", "Queen of South"]
+
+
+def test_the_nations_of_the_united_kingdom_are_places(lexicon):
+    """"Wales" is a dictionary word (the plural of "wale"): at the start of a sentence only the
+    gazetteer keeps it, so the UK's nations are in it, not taken for ordinary words."""
+    from assets.actors.lexicons import load_gazetteer
+
+    gaz = load_gazetteer().with_lexicon(lexicon)
+    assert [gaz.strong_place(k) for k in ("wales", "england", "scotland", "northern ireland")] == [
+        "Wales", "England", "Scotland", "Northern Ireland",
+    ]
+    assert lexicon.is_word("wales")

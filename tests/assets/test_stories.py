@@ -156,6 +156,26 @@ def test_new_articles_join_earlier_stories_without_renaming_them():
     assert merges.height == 0
 
 
+def test_an_article_analysed_again_never_takes_over_the_story_it_once_named():
+    # "orchestra" started story s-orchestra, which lives on with its successor article; the
+    # orchestra file changed and the article comes back as new: its own story id must not be
+    # the living story's, whose articles it would otherwise replace.
+    everything = articles(["orchestra", "orchestra-successor", "bridge-vote"])
+    matrix, ids = matrix_for(everything)
+    earlier = earlier_frame({"orchestra-successor": "s-orchestra", "bridge-vote": "s-bridge-vote"})
+    new = everything.filter(pl.col("article_id") == "orchestra").select("article_id", "published_date", "dup_group_id")
+    links, _ = stories.assign_stories(new, earlier, matrix, ids)
+    (story,) = links["story_id"].to_list()
+    assert story == "s-orchestra"  # it joined the living story (same event) rather than replacing it
+    far = {"orchestra": date(2025, 6, 1)}  # the changed file now dates it a year later: no comparison
+    everything = articles(["orchestra", "orchestra-successor"], far)
+    matrix, ids = matrix_for(everything)
+    earlier = earlier_frame({"orchestra-successor": "s-orchestra"})
+    new = everything.filter(pl.col("article_id") == "orchestra").select("article_id", "published_date", "dup_group_id")
+    links, _ = stories.assign_stories(new, earlier, matrix, ids)
+    assert links.select("story_id", "reason").rows() == [("s-orchestra-2", "new")]
+
+
 def test_new_article_close_to_two_earlier_stories_merges_them_into_the_older():
     days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 11)}
     everything = articles(["bridge-vote", "bridge-report", "bridge-funding"], days)

@@ -44,7 +44,7 @@ def test_snapshot_is_readable_while_the_warehouse_is_being_written(tmp_path):
     path = tmp_path / "media.duckdb"
     with db.write_connection(path) as conn:
         conn.execute("INSERT INTO rejected_files VALUES ('a.bin', 'binary file', NULL, now())")
-    snapshot = db.publish_snapshot(path)
+    snapshot = db.publish_snapshot(path).path
     assert snapshot == tmp_path / "media.analyst.duckdb"
     analyst = duckdb.connect(str(snapshot), read_only=True)
     try:
