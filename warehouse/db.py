@@ -60,7 +60,9 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     key = "" if lakes.is_lake(conn) else " PRIMARY KEY"
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
                  f"(version INTEGER{key}, name VARCHAR, applied_at TIMESTAMP)")
-    return conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    # fetchall, not fetchone: DuckDB 1.4 keeps a partly fetched result's transaction open, and an
+    # open transaction on a run's held connection makes later rewrites of a key conflict.
+    return conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
 
 def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:

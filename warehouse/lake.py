@@ -135,7 +135,8 @@ def forget(lake: Lake) -> None:
 
 def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
     """Whether `conn` works on a lake (its default catalog is the attached DuckLake)."""
-    return conn.execute("SELECT current_database()").fetchone()[0] == ALIAS
+    # fetchall: a partly fetched result would keep this connection's transaction open (DuckDB 1.4).
+    return conn.execute("SELECT current_database()").fetchall()[0][0] == ALIAS
 
 
 _PRIMARY_KEY_CLAUSE = re.compile(r",((?:\s*--[^\n]*)*)\s*(PRIMARY\s+KEY|UNIQUE)\s*\([^)]*\)", re.IGNORECASE)
