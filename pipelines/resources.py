@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from pipelines.executors import executor_kind
 from pipelines.runlock import RunLock
 from warehouse import db
 
@@ -104,7 +105,9 @@ class WarehouseResource(dg.ConfigurableResource):
         self._lock.acquire(context.run.run_id, context.instance, context.log)
         # One connection for the whole run: the steps' many short connections become cursors
         # of it, and the file is checkpointed once at the end, not after every chunk.
-        if not self.on_lake:
+        # Only when the run's steps share this process: step processes of a multiprocess or
+        # Celery run would each hold the file, and DuckDB lets one process open it at a time.
+        if not self.on_lake and executor_kind() == "in_process":
             self._held = ExitStack()
             self._held.enter_context(db.held(self.file, self.lock_wait_seconds))
 
