@@ -51,6 +51,14 @@ def report(results: list) -> None:
               f"blindspots {meta.get('coverage_by_lean.blindspots')}, outlets {meta.get('outlets.outlets')}", flush=True)
 
 
+def bench_resources(landing: Path, warehouse: Path, ruler: Path, outlet_file: Path, exports: Path) -> dict:
+    write_outlet_leans(outlet_file)
+    return {"landing": LandingResource(path=str(landing)), "warehouse": WarehouseResource(path=str(warehouse)),
+            "nlp": NlpResource(pipeline=str(ruler)), "aliases": AliasResource(),
+            "outlet_table": OutletsResource(path=str(outlet_file)), "alerts": AlertsResource(),
+            "exports": ExportsResource(folder=str(exports))}
+
+
 def reuse(base: Path, work: Path) -> None:
     """Two rounds of 1% new files on the warehouse bench_scale built in `base`."""
     landing = base / "landing"
@@ -63,13 +71,7 @@ def reuse(base: Path, work: Path) -> None:
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
     shutil.copy2(base / "warehouse.duckdb", run_dir / "w.duckdb")
-    outlet_file = run_dir / "outlets.csv"
-    write_outlet_leans(outlet_file)
-    resources = {"landing": LandingResource(path=str(landing)),
-                 "warehouse": WarehouseResource(path=str(run_dir / "w.duckdb")),
-                 "nlp": NlpResource(pipeline=str(base / "ruler")), "aliases": AliasResource(),
-                 "outlet_table": OutletsResource(path=str(outlet_file)), "alerts": AlertsResource(),
-                 "exports": ExportsResource(folder=str(run_dir / "exports"))}
+    resources = bench_resources(landing, run_dir / "w.duckdb", base / "ruler", run_dir / "outlets.csv", run_dir / "exports")
     results = []
     for round_ in (1, 2):
         for path in all_files[have + (round_ - 1) * new: have + round_ * new]:
@@ -103,13 +105,7 @@ def main() -> None:
         target = landing / path.relative_to(corpus)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
-    outlet_file = run_dir / "outlets.csv"
-    write_outlet_leans(outlet_file)
-    resources = {"landing": LandingResource(path=str(landing)),
-                 "warehouse": WarehouseResource(path=str(run_dir / "w.duckdb")),
-                 "nlp": NlpResource(pipeline=str(work / "ruler")), "aliases": AliasResource(),
-                 "outlet_table": OutletsResource(path=str(outlet_file)), "alerts": AlertsResource(),
-                 "exports": ExportsResource(folder=str(run_dir / "exports"))}
+    resources = bench_resources(landing, run_dir / "w.duckdb", work / "ruler", run_dir / "outlets.csv", run_dir / "exports")
     results = []
     full, full_meta = timed_run(resources)
     results.append(("full", full, full_meta))

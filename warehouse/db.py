@@ -146,20 +146,31 @@ def _lake_connection(lake: Lake) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def write_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection with the schema in place, closed (and checkpointed) on exit; a
-    cursor of the held connection inside `held`. (On a lake: a cursor of this process's instance.)"""
+def _borrowed(path: Target) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A cursor of what this process already keeps open for `path` (the lake's instance, or the
+    run's held connection to the file), closed on exit; None when there is nothing."""
     if isinstance(path, Lake):
         with _lake_connection(path) as conn:
             yield conn
         return
     cursor = _held_cursor(path)
-    if cursor is not None:
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+    if cursor is None:
+        yield None
         return
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def write_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection with the schema in place, closed (and checkpointed) on exit; a
+    cursor of the held connection inside `held`. (On a lake: a cursor of this process's instance.)"""
+    with _borrowed(path) as shared:
+        if shared is not None:
+            yield shared
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path, read_only=False, wait_seconds=wait_seconds)
     try:
@@ -178,17 +189,10 @@ def read_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> It
     """A read-only connection (a cursor of the held connection inside `held`); creates (or
     upgrades) the warehouse first when this process has not opened it for writing yet. (On a
     lake: a cursor of this process's instance.)"""
-    if isinstance(path, Lake):
-        with _lake_connection(path) as conn:
-            yield conn
-        return
-    cursor = _held_cursor(path)
-    if cursor is not None:
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-        return
+    with _borrowed(path) as shared:
+        if shared is not None:
+            yield shared
+            return
     if not path.exists() or str(path.resolve()) not in _MIGRATED:
         with write_connection(path, wait_seconds):
             pass
