@@ -131,26 +131,22 @@ class PairScorer:
                 cache[r] = values
         return np.vstack([cache[int(r)] for r in rows]) if len(rows) else np.zeros((0, len(self._norms[kind])))
 
-    def cosines(self, kind: int, ra, rb) -> np.ndarray:
-        """Cosines (len(ra) x len(rb)) of one feature group, as `group_cosines` gives them."""
-        ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
-        if not len(ra) or not len(rb):
-            return np.zeros((len(ra), len(rb)))
-        if len(self._cached[kind]) + min(len(ra), len(rb)) <= self._cache_rows:
-            if len(ra) <= len(rb):
-                return self._cosine_rows(kind, ra)[:, rb]
-            return self._cosine_rows(kind, rb)[:, ra].T
-        group, norms = self.groups[kind], self._norms[kind]
-        return (group[ra] @ group[rb].T).toarray() / np.outer(norms[ra], norms[rb])
+    def _cached_cosines(self, kind: int, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+        """Cosines (len(ra) x len(rb)) of one feature group from cached rows."""
+        if len(ra) <= len(rb):
+            return self._cosine_rows(kind, ra)[:, rb]
+        return self._cosine_rows(kind, rb)[:, ra].T
 
     def features(self, ra, rb) -> dict[str, np.ndarray]:
         """Feature arrays (len(ra) x len(rb)) of the pairs of rows ra x rb: the cosines of
         each group (body, title, actors) and the model's FEATURES."""
         ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
-        if len(ra) and len(rb) and len(self._cached[BODY]) + min(len(ra), len(rb)) > self._cache_rows:
-            body, title, actors = self._direct(ra, rb)
+        if not len(ra) or not len(rb):
+            body = title = actors = np.zeros((len(ra), len(rb)))
+        elif len(self._cached[BODY]) + min(len(ra), len(rb)) <= self._cache_rows:
+            body, title, actors = (self._cached_cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
         else:
-            body, title, actors = (self.cosines(kind, ra, rb) for kind in (BODY, TITLE, ACTOR))
+            body, title, actors = self._direct(ra, rb)
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
