@@ -14,12 +14,15 @@ from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
 from assets.stories.candidates import CANDIDATES, posting_rows
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
-from assets.stories.features import article_terms, document_frequencies, headline, tfidf_matrix, words
+from assets.stories.features import (
+    article_terms, document_frequencies, exploded, headline, tfidf_matrix, tfidf_rows, words,
+)
 
 FEATURE_SCHEMA = {"article_id": pl.String, "content_hash": pl.String,
                   "terms": pl.List(pl.String), "counts": pl.List(pl.Int32)}
 
-__all__ = ["stories", "assign_stories", "cluster", "story_table", "article_terms", "headline", "words", "WINDOW_DAYS"]
+__all__ = ["stories", "assign_stories", "cluster", "story_table", "article_terms", "headline", "words", "WINDOW_DAYS",
+           "tfidf_matrix"]
 from pipelines.resources import WarehouseResource
 from warehouse import db
 
@@ -54,24 +57,34 @@ def _chunk_terms(conn, ids: list[str]) -> tuple[pl.DataFrame, dict[str, Counter]
     return articles, article_terms(articles, mentions)
 
 
+def _frequencies(conn, terms: pl.DataFrame, new_df: pl.DataFrame) -> pl.DataFrame:
+    """Document frequencies (term, df) of the features in `terms` (a `term` column): the stored
+    counts plus this chunk's (`new_df`). Only the chunk's features are read, not the vocabulary."""
+    with db.registered(conn, _terms=terms.select("term").unique()):
+        stored = db.query_frame(conn, db.read_sql("stories_term_df"))
+    return (pl.concat([stored.cast({"df": pl.Int64}), new_df.cast({"df": pl.Int64})])
+            .group_by("term").agg(pl.col("df").sum()))
+
+
 def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]:
     """Stories for the articles `ids`: reads their texts and actors and the stored features of
     the articles they could join, and returns the frames the chunk writes."""
     new, terms = _chunk_terms(conn, ids)
-    stored_df = db.query_frame(conn, "SELECT term, df FROM story_term_df")
-    documents = int(conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]) + new.height
+    features = feature_rows(terms, dict(new.select("article_id", "content_hash").iter_rows()))
+    new_counts = exploded(features)
     new_df = document_frequencies(terms)
-    df_all = pl.concat([stored_df.cast({"df": pl.Int64}), new_df]).group_by("term").agg(pl.col("df").sum())
-    df = dict(zip(df_all["term"], df_all["df"]))
+    documents = int(conn.execute("SELECT coalesce(sum(documents), 0) FROM story_corpus").fetchone()[0]) + new.height
+    df_new = _frequencies(conn, new_counts, new_df)
     # The new articles look up candidates with the features they will post themselves.
-    postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()), df, documents)
+    postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()),
+                            dict(zip(df_new["term"], df_new["df"])), documents)
     with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=postings):
         candidates = db.query_frame(conn, db.read_sql("stories_candidates"), [WINDOW_DAYS, CANDIDATES])
     with db.registered(conn, _earlier=candidates):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
-    all_terms = {**stored_terms(earlier), **terms}
+    counts = pl.concat([new_counts, exploded(earlier)])
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
-    matrix = tfidf_matrix(ids_all, all_terms, df, documents)
+    matrix = tfidf_rows(ids_all, counts, _frequencies(conn, counts, new_df), documents)
     links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
                                    earlier.select("article_id", "published_date", "dup_group_id", "story_id"),
                                    matrix, ids_all)
@@ -79,7 +92,7 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
         "_story_links": links.with_columns(pl.lit(now).alias("linked_at")),
         "_story_merges": merges.with_columns(pl.lit(now).alias("merged_at")),
         "_story_df": new_df,
-        "_story_features": feature_rows(terms, dict(new.select("article_id", "content_hash").iter_rows())),
+        "_story_features": features,
         "_story_corpus": pl.DataFrame({"documents": [new.height], "counted_at": [now]}),
         "_story_postings": postings,
     }

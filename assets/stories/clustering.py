@@ -102,18 +102,17 @@ class PairScorer:
         self._matrix = sparse.csr_matrix(matrix)
         self._kinds = getattr(matrix, "kinds", None)
         self._stacked = None  # built on first use: (BODY, TITLE, ACTOR) columns of every row, stacked
+        # Per row scored by `score_rows`: (other rows, sorted; probabilities) of its pairs at
+        # or above LINK_THRESHOLD.
+        self._scored: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        zero = pair_features(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1))
+        self._floor = float(probability(zero, self.model)[0])  # two rows sharing no feature
 
     def _direct(self, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Body, title and actor cosines of ra x rb from one sparse product."""
         n = self._matrix.shape[0]
-        if self._stacked is None:
-            kinds = self._kinds
-            if kinds is None:
-                kinds = np.zeros(self._matrix.shape[1], dtype=np.int8)
-            parts = [self._matrix @ sparse.diags((kinds == kind).astype(np.float64)) for kind in (BODY, TITLE, ACTOR)]
-            self._stacked = sparse.csr_matrix(sparse.vstack(parts))
         m = len(rb)
-        products = (self._matrix[ra] @ self._stacked[np.concatenate([rb, rb + n, rb + 2 * n])].T).toarray()
+        products = (self._matrix[ra] @ self._stacked_rows()[np.concatenate([rb, rb + n, rb + 2 * n])].T).toarray()
         out = []
         for i, kind in enumerate((BODY, TITLE, ACTOR)):
             norms = self._norms[kind]
@@ -150,9 +149,89 @@ class PairScorer:
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
+    def score_rows(self, rows: np.ndarray, cands: np.ndarray) -> np.ndarray:
+        """Score `rows` against `cands` (all other rows within their window) in one sparse
+        product, and remember for each of `rows` the pairs of probability LINK_THRESHOLD or
+        more (`block` reads them back). Returns, per row, (candidate rows, probabilities,
+        cosine over all features) of those pairs.
+
+        One product of the rows against a matrix stacking each group's columns of the
+        candidates gives the three group dot products of every pair that shares any feature
+        at once; a pair that shares none has body, title and actor cosines of 0, whose
+        probability (`_floor`) is far below LINK_THRESHOLD, so leaving it out changes no
+        decision. Agglomeration then asks for many small blocks (a newcomer against the
+        members of a story), which become lookups instead of one product each."""
+        rows, cands = np.asarray(rows, dtype=np.int64), np.asarray(cands, dtype=np.int64)
+        out = []
+        if not len(rows):
+            return out
+        m = len(cands)
+        stacked = self._stacked_rows()
+        n = self._matrix.shape[0]
+        product = (self._matrix[rows] @ stacked[np.concatenate([cands, cands + n, cands + 2 * n])].T).tocoo()
+        group, col = product.col // m, product.col % m
+        key = product.row.astype(np.int64) * m + col
+        unique, inverse = np.unique(key, return_inverse=True)
+        dots = np.zeros((3, len(unique)))
+        dots[group, inverse] = product.data
+        pr, pc = unique // m, cands[unique % m]
+        ra = rows[pr]
+        cosines = [dots[i] / (self._norms[kind][ra] * self._norms[kind][pc]) for i, kind in enumerate((BODY, TITLE, ACTOR))]
+        gap = np.abs(self.days[ra] - self.days[pc])
+        p = probability(pair_features(*cosines, np.nan_to_num(gap, nan=0.0)), self.model)
+        keep = (p >= LINK_THRESHOLD) & (pc != ra) & ~(gap > WINDOW_DAYS)
+        pr, pc, p, overall = pr[keep], pc[keep], p[keep], dots.sum(axis=0)[keep]
+        bounds = np.searchsorted(pr, np.arange(len(rows) + 1))
+        for i, r in enumerate(rows.tolist()):
+            lo, hi = bounds[i], bounds[i + 1]
+            order = np.argsort(pc[lo:hi], kind="stable")
+            cols, probs = pc[lo:hi][order], p[lo:hi][order]
+            self._scored[r] = (cols, probs)
+            out.append((cols, probs, overall[lo:hi][order]))
+        return out
+
+    def _stacked_rows(self) -> sparse.csr_matrix:
+        if self._stacked is None:
+            kinds = self._kinds
+            if kinds is None:
+                kinds = np.zeros(self._matrix.shape[1], dtype=np.int8)
+            parts = [self._matrix @ sparse.diags((kinds == kind).astype(np.float64)) for kind in (BODY, TITLE, ACTOR)]
+            self._stacked = sparse.csr_matrix(sparse.vstack(parts))
+        return self._stacked
+
+    def _lookup(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(ra), len(rb)))
+        for i, a in enumerate(ra.tolist()):
+            cols, probs = self._scored[a]
+            if len(cols):
+                idx = np.minimum(np.searchsorted(cols, rb), len(cols) - 1)
+                out[i] = np.where(cols[idx] == rb, probs[idx], 0.0)
+        return out
+
     def block(self, ra, rb) -> np.ndarray:
-        """Probabilities that the pairs ra x rb report one event."""
-        return probability(self.features(ra, rb), self.model)
+        """Probabilities that the pairs ra x rb report one event. Rows scored by `score_rows`
+        are looked up (a pair not remembered there is below LINK_THRESHOLD, shown as 0); other
+        pairs are computed."""
+        ra, rb = np.asarray(ra, dtype=np.int64), np.asarray(rb, dtype=np.int64)
+        if not len(ra) or not len(rb):
+            return np.zeros((len(ra), len(rb)))
+        if self._floor >= LINK_THRESHOLD:  # a model under which sharing nothing still links
+            return probability(self.features(ra, rb), self.model)
+        scored = self._scored
+        in_a = np.array([a in scored for a in ra.tolist()], dtype=bool)
+        out = np.empty((len(ra), len(rb)))
+        if in_a.any():
+            out[in_a] = self._lookup(ra[in_a], rb)
+        rest = ~in_a
+        if rest.any():
+            in_b = np.array([b in scored for b in rb.tolist()], dtype=bool)
+            sub = np.empty((int(rest.sum()), len(rb)))
+            if in_b.any():
+                sub[:, in_b] = self._lookup(rb[in_b], ra[rest]).T
+            if (~in_b).any():
+                sub[:, ~in_b] = probability(self.features(ra[rest], rb[~in_b]), self.model)
+            out[rest] = sub
+        return out
 
 
 def pair_features(body, title, actors, days_apart) -> dict[str, np.ndarray]:
@@ -194,7 +273,6 @@ class _Clusters:
         # (a, b) with a < b -> (minimum or upper bound, exact?); minimum None: no pair is
         # close enough in time to compare.
         self._min: dict[tuple[str, str], tuple[float | None, bool]] = {}
-        self._rows: dict[int, dict[int, float]] = {}
 
     def add(self, cid: str, rows: list[int]) -> None:
         self.members[cid] = rows
@@ -233,18 +311,6 @@ class _Clusters:
         d = self.days[rows]
         keep = np.isnan(d) | ((d >= lo) & (d <= hi))
         return [r for r, k in zip(rows, keep) if k]
-
-    def _row(self, r: int) -> dict[int, float]:
-        if r not in self._rows:
-            lo, hi = self.matrix.indptr[r], self.matrix.indptr[r + 1]
-            self._rows[r] = dict(zip(self.matrix.indices[lo:hi].tolist(), self.matrix.data[lo:hi].tolist()))
-        return self._rows[r]
-
-    def _dot(self, x: int, y: int) -> float:
-        u, v = self._row(x), self._row(y)
-        if len(u) > len(v):
-            u, v = v, u
-        return sum(w * v[k] for k, w in u.items() if k in v)
 
     def bound(self, a: str, b: str) -> tuple[float | None, bool]:
         key = (a, b) if a < b else (b, a)
@@ -330,14 +396,9 @@ def _candidate_pairs(
             lo = np.searchsorted(sorted_days, part_days.min() - WINDOW_DAYS, side="left")
             hi = np.searchsorted(sorted_days, part_days.max() + WINDOW_DAYS, side="right")
             cands = np.concatenate([by_day[lo:hi], undated])
-        sims = (matrix[part] @ matrix[cands].T).tocsr()
-        for i, r in enumerate(part):
-            lo, hi = sims.indptr[i], sims.indptr[i + 1]
-            cols, vals = cands[sims.indices[lo:hi]], sims.data[lo:hi]
-            keep = (vals >= CANDIDATE_COSINE) & (cols != r) & ~(np.abs(days[cols] - days[r]) > WINDOW_DAYS)
-            cols = cols[keep]
-            vals = scorer.block([r], cols)[0] if len(cols) else vals[keep]
-            keep = vals >= LINK_THRESHOLD
+        scored = scorer.score_rows(np.asarray(part, dtype=np.int64), cands)
+        for r, (cols, vals, overall) in zip(part, scored):
+            keep = overall >= CANDIDATE_COSINE
             cols, vals = cols[keep], vals[keep]
             if len(cols) > NEIGHBOURS:
                 top = np.argpartition(-vals, NEIGHBOURS)[:NEIGHBOURS]
