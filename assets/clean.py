@@ -553,9 +553,8 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     first = None
     for ids in chunks:
         with warehouse.write() as conn:
-            with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
-                records = db.query_frame(conn, db.read_sql("clean_records")).cast(
-                    {k: v for k, v in RAW_SCHEMA.items()})
+            records = db.query_frame(conn, db.read_sql("clean_records", ids=ids)).cast(
+                {k: v for k, v in RAW_SCHEMA.items()})
 
         def prior(keys: pl.DataFrame) -> pl.DataFrame:
             with warehouse.write() as conn, db.registered(conn, _keys=keys):

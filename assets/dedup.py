@@ -344,8 +344,7 @@ def deduplicated_articles(context: dg.AssetExecutionContext, warehouse: Warehous
     copies, candidates = [], 0
     for ids in chunks:
         with warehouse.write() as conn:
-            with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
-                articles = db.query_frame(conn, db.read_sql("dedup_articles"))
+            articles = db.query_frame(conn, db.read_sql("dedup_articles", ids=ids))
             new_sigs = signatures(articles)
             earlier = earlier_candidates(conn, new_sigs)
         result = deduplicate(articles, earlier, new_sigs)

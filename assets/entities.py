@@ -216,8 +216,8 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
 
     def chunks() -> Iterator[pl.DataFrame]:
         for hashes in batches:
-            with warehouse.write() as conn, db.registered(conn, _hashes=db.keys_frame("content_hash", hashes)):
-                yield db.query_frame(conn, db.read_sql("entities_bodies"))
+            with warehouse.write() as conn:
+                yield db.query_frame(conn, db.read_sql("entities_bodies", hashes=hashes))
 
     analysed = skipped = spans = 0
     started, cpu_started = time.monotonic(), _cpu_seconds()

@@ -521,7 +521,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
         chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
-            bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
+            bodies = db.query_frame(conn, db.read_sql("tone_bodies", pending=chunk["content_hash"]))
             mentions = db.query_frame(conn, db.read_sql("quotes_body_mentions"))
         spans = quotes_frame(bodies, mentions)
         counts = spans.group_by("content_hash").len()

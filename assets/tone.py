@@ -133,7 +133,7 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
         chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
-            bodies = db.query_frame(conn, db.read_sql("tone_bodies"))
+            bodies = db.query_frame(conn, db.read_sql("tone_bodies", pending=chunk["content_hash"]))
             mentions = db.query_frame(conn, db.read_sql("tone_mentions"))
         tones = mention_tones(bodies, mentions)
         with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=chunk):

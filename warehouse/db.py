@@ -15,6 +15,7 @@ both, several processes write the lake at once, and analysts attach it read-only
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,11 +37,32 @@ MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 Target = Union[Path, Lake]
 
 
-def read_sql(name: str, conn: duckdb.DuckDBPyConnection | None = None) -> str:
+def read_sql(name: str, conn: duckdb.DuckDBPyConnection | None = None, **keys) -> str:
     """The text of `warehouse/sql/<name>.sql`; given the connection `conn` it will run on, as
-    that warehouse runs it (on a lake, upserts become MERGE: `warehouse.lake.lake_sql`)."""
+    that warehouse runs it (on a lake, upserts become MERGE: `warehouse.lake.lake_sql`).
+
+    `keys`: each `{{name}}` in the file becomes the literal list of those strings (`in_list`),
+    for `column IN {{name}}`. A chunk's rows are read through such a list, not a join on a
+    registered frame: with a list of constants DuckDB filters the key column first and reads
+    the other (wide) columns only where it matched, while a join reads every column of every
+    row, so a chunk's read would cost the whole table (measured on 300,000 rows with wide
+    columns, 1,000 keys: 0.18 s against 3.5 s). From about 10,000 keys on the two cost alike."""
     sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    for key, values in keys.items():
+        sql = sql.replace("{{" + key + "}}", in_list(values))
+    if "{{" in sql:
+        missing = ", ".join(re.findall(r"\{\{(\w+)\}\}", sql))
+        raise ValueError(f"{name}.sql needs keys for {missing}")
     return lakes.lake_sql(sql) if conn is not None and lakes.is_lake(conn) else sql
+
+
+def in_list(values) -> str:
+    """A SQL list of string constants, `('a', 'b')`, distinct and sorted; `(NULL)`, which
+    matches nothing, when empty."""
+    distinct = sorted({str(v) for v in values if v is not None})
+    if not distinct:
+        return "(NULL)"
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in distinct) + ")"
 
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"

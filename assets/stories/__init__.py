@@ -51,9 +51,8 @@ def stored_terms(frame: pl.DataFrame) -> dict[str, Counter]:
 
 
 def _chunk_terms(conn, ids: list[str]) -> tuple[pl.DataFrame, dict[str, Counter]]:
-    with db.registered(conn, _ids=db.keys_frame("article_id", ids)):
-        articles = db.query_frame(conn, db.read_sql("stories_chunk_articles"))
-        mentions = db.query_frame(conn, db.read_sql("stories_chunk_mentions"))
+    articles = db.query_frame(conn, db.read_sql("stories_chunk_articles", ids=ids))
+    mentions = db.query_frame(conn, db.read_sql("stories_chunk_mentions", ids=ids))
     return articles, article_terms(articles, mentions)
 
 

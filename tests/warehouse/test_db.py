@@ -58,3 +58,17 @@ def test_snapshot_is_readable_while_the_warehouse_is_being_written(tmp_path):
     fresh = duckdb.connect(str(snapshot), read_only=True)
     assert fresh.execute("SELECT count(*) FROM rejected_files").fetchone()[0] == 2
     fresh.close()
+
+
+def test_key_lists_in_sql_files_read_exactly_the_listed_rows(tmp_path):
+    # a chunk's rows come through a literal list of its keys; quotes inside a key are escaped,
+    # an empty list matches nothing, and a file whose list is not given is refused
+    with db.write_connection(tmp_path / "media.duckdb") as conn:
+        conn.execute("CREATE TABLE article_texts_probe AS SELECT * FROM (VALUES ('a', 1), ('b''c', 2), ('d', 3)) t(article_id, n)")
+        assert db.in_list(["d", "b'c", "d", None]) == "('b''c', 'd')"
+        sql = "SELECT n FROM article_texts_probe WHERE article_id IN {{ids}} ORDER BY n"
+        assert conn.execute(sql.replace("{{ids}}", db.in_list(["b'c", "d"]))).fetchall() == [(2,), (3,)]
+        assert conn.execute(sql.replace("{{ids}}", db.in_list([]))).fetchall() == []
+    assert "IN ('x')" in db.read_sql("dedup_articles", ids=["x"])
+    with pytest.raises(ValueError, match="needs keys for ids"):
+        db.read_sql("dedup_articles")

@@ -1,5 +1,5 @@
--- The actors mentioned by the articles of one chunk (registered relation _ids).
+-- The actors mentioned by the articles of one chunk (the article ids list `ids`).
 SELECT DISTINCT m.article_id, m.actor_id
 FROM actor_mentions AS m
-JOIN _ids USING (article_id)
+WHERE m.article_id IN {{ids}}
 ORDER BY m.article_id, m.actor_id
