@@ -65,6 +65,14 @@ def _frequencies(conn, terms: pl.DataFrame, new_df: pl.DataFrame) -> pl.DataFram
             .group_by("term").agg(pl.col("df").sum()))
 
 
+def _day_range(days: pl.Series) -> tuple[int, int]:
+    """The days (ordinals) a chunk's articles may find candidates in: from WINDOW_DAYS before the
+    first to WINDOW_DAYS after the last; every day when one of them is undated."""
+    if days.is_empty() or days.null_count():
+        return -(2**31), 2**31 - 1
+    return int(days.min()) - WINDOW_DAYS, int(days.max()) + WINDOW_DAYS
+
+
 def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]:
     """Stories for the articles `ids`: reads their texts and actors and the stored features of
     the articles they could join, and returns the frames the chunk writes."""
@@ -78,7 +86,8 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
     postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()),
                             dict(zip(df_new["term"], df_new["df"])), documents)
     with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=postings):
-        candidates = db.query_frame(conn, db.read_sql("stories_candidates"), [WINDOW_DAYS, CANDIDATES])
+        candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
+                                    [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
     with db.registered(conn, _earlier=candidates):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
     counts = pl.concat([new_counts, exploded(earlier)])

@@ -149,7 +149,10 @@ class PairScorer:
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
-    def score_rows(self, rows: np.ndarray, cands: np.ndarray) -> np.ndarray:
+    # Pairs (rows x candidates) one product of `score_rows` holds at most.
+    PAIR_BUDGET = 1_000_000
+
+    def score_rows(self, rows: np.ndarray, cands: np.ndarray) -> list:
         """Score `rows` against `cands` (all other rows within their window) in one sparse
         product, and remember for each of `rows` the pairs of probability LINK_THRESHOLD or
         more (`block` reads them back). Returns, per row, (candidate rows, probabilities,
@@ -165,10 +168,19 @@ class PairScorer:
         out = []
         if not len(rows):
             return out
+        n, m = self._matrix.shape[0], len(cands)
+        target = sparse.csr_matrix(self._stacked_rows()[np.concatenate([cands, cands + n, cands + 2 * n])].T)
+        # Rows at a time so that a product holds at most PAIR_BUDGET pairs: memory stays flat
+        # however many candidates a dense window holds.
+        step = max(1, self.PAIR_BUDGET // max(m, 1))
+        for start in range(0, len(rows), step):
+            out.extend(self._score_part(rows[start:start + step], cands, target))
+        return out
+
+    def _score_part(self, rows: np.ndarray, cands: np.ndarray, target: sparse.csr_matrix) -> list:
+        out = []
         m = len(cands)
-        stacked = self._stacked_rows()
-        n = self._matrix.shape[0]
-        product = (self._matrix[rows] @ stacked[np.concatenate([cands, cands + n, cands + 2 * n])].T).tocoo()
+        product = (self._matrix[rows] @ target).tocoo()
         group, col = product.col // m, product.col % m
         key = product.row.astype(np.int64) * m + col
         unique, inverse = np.unique(key, return_inverse=True)

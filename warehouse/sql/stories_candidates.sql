@@ -9,6 +9,9 @@ WITH hits AS (
     JOIN story_postings AS p USING (term)
     WHERE p.article_id NOT IN (SELECT article_id FROM _ids)
       AND (q.day IS NULL OR p.day IS NULL OR abs(p.day - q.day) <= $1)
+      -- the same window as constants ($3, $4: the chunk's first and last day, widened by the
+      -- window), so the scan skips the row groups of other months instead of joining them
+      AND (p.day IS NULL OR p.day BETWEEN $3 AND $4)
     GROUP BY q.article_id, p.article_id
 ),
 best AS (
