@@ -21,7 +21,6 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-from scipy.stats import poisson
 
 from assets.preview import frame_markdown, sparkline
 from pipelines.analytics_resources import AlertsResource
@@ -41,6 +40,8 @@ ALERT_COLUMNS = ["actor_id", "name", "day", "articles", "baseline", "score", "re
 
 def poisson_score(articles: int, baseline: float) -> float:
     """-log10 P(X >= articles) for X ~ Poisson(baseline), from the log tail (no underflow)."""
+    from scipy.stats import poisson  # imported here: scipy.stats costs a second at every process start
+
     return float(-poisson.logsf(articles - 1, baseline) / math.log(10))
 
 

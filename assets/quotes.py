@@ -512,7 +512,8 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
 def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Who said what: direct and reported quotations with the speaker resolved to an actor
     through the article's mentions. Bodies are read again only when new or when their mentions
-    changed; `quotes` is then rebuilt in SQL from the stored spans and the current mentions."""
+    changed; `quotes` is then rebuilt in SQL from the stored spans and the current mentions, when
+    those inputs differ from the last build (`build_state`)."""
     with warehouse.read() as conn:
         current = db.query_frame(conn, db.read_sql("quotes_mentions_keys"))
         stored = db.query_frame(conn, "SELECT content_hash, mentions_key FROM quote_bodies")
@@ -539,12 +540,20 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             for table in ("quote_spans", "quote_bodies"):
                 conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN '  # our own table names
                              "(SELECT content_hash FROM articles WHERE content_hash IS NOT NULL)")
-            conn.execute(db.read_sql("quotes"))
+            # Rebuilt only when what it is built from changed: a run with nothing new reads no body.
+            inputs = conn.execute(db.read_sql("quotes_inputs")).fetchone()[0]
+            rebuilt = conn.execute("SELECT fingerprint FROM build_state WHERE name = 'quotes'").fetchall() != [(inputs,)]
+            if rebuilt:
+                conn.execute(db.read_sql("quotes"))
+                conn.execute("DELETE FROM build_state WHERE name = 'quotes'")
+                conn.execute("INSERT INTO build_state VALUES ('quotes', ?, now()::TIMESTAMP)", [inputs])
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
-    context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker")
+    context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"
+                     + ("" if rebuilt else " (inputs unchanged: quotes kept as they were)"))
     return dg.MaterializeResult(metadata={
         "bodies_read": len(pending),
+        "rebuilt": rebuilt,
         "quotes": total,
         "with_speaker": resolved,
         "top_speakers": dg.MetadataValue.md(frame_markdown(preview)),

@@ -100,6 +100,8 @@ def main() -> None:
         if args.steps:
             print(f"{n} +1% steps (s): {step_seconds(home)}; {snapshot_written(home)}", flush=True)
         nothing, _ = run(landing, warehouse, home, pipeline)
+        if args.steps:
+            print(f"{n} nothing-new steps (s): {step_seconds(home)}", flush=True)
         print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
               f"{(more - nothing) / full:.3f}", flush=True)
 

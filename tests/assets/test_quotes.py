@@ -140,6 +140,7 @@ def test_pipeline_quotes_and_tone(ferry_run, resources):
     again = dg.materialize(all_assets, resources=resources)
     assert again.success
     assert again.asset_materializations_for_node("quotes")[0].metadata["bodies_read"].value == 0
+    assert again.asset_materializations_for_node("quotes")[0].metadata["rebuilt"].value is False
     assert again.asset_materializations_for_node("mention_tone")[0].metadata["bodies_scored"].value == 0
     assert _tables(path) == before
 
@@ -165,3 +166,19 @@ def test_alias_edit_reaches_quote_speakers(ferry_run, resources, tmp_path):
     speakers = conn.execute("SELECT DISTINCT ac.name FROM quotes q JOIN actors ac USING (actor_id) ORDER BY 1").fetchall()
     conn.close()
     assert speakers == [("Council Leader Rennie",), ("Fiona Mackay",), ("Orkney Sound",)]
+
+
+def test_a_copy_of_a_quoted_body_gets_its_quotes(ferry_run, resources, landing):
+    """A second file with the same body reads no body again (its quotations are stored by body),
+    but `quotes` is rebuilt: the new article's quotations appear under its own id."""
+    result, path = ferry_run
+    shutil.copy2(FIXTURES / "ferry.txt", landing / "ferry-copy.txt")
+    again = dg.materialize(all_assets, resources=resources)
+    assert again.success
+    meta = again.asset_materializations_for_node("quotes")[0].metadata
+    assert meta["bodies_read"].value == 0 and meta["rebuilt"].value is True
+    conn = duckdb.connect(str(path), read_only=True)
+    per_article = conn.execute("SELECT a.source_path, count(q.quote) FROM articles a LEFT JOIN quotes q USING (article_id) "
+                               "GROUP BY 1 ORDER BY 1").fetchall()
+    conn.close()
+    assert [n for _, n in per_article] == [6, 6]
