@@ -214,20 +214,18 @@ FIRST_PASS_SCHEMA = {
 
 def first_pass_frame(firsts: dict[str, list[Mention]]) -> pl.DataFrame:
     """First passes as rows (`FIRST_PASS_SCHEMA`), the bodies' order and each body's kept."""
-    return pl.DataFrame(
-        [tuple(getattr(m, name) for name in FIRST_PASS_SCHEMA) for mentions in firsts.values() for m in mentions],
-        schema=FIRST_PASS_SCHEMA, orient="row",
-    )
+    mentions = [m for ms in firsts.values() for m in ms]
+    return pl.DataFrame({name: [getattr(m, name) for m in mentions] for name in FIRST_PASS_SCHEMA}, schema=FIRST_PASS_SCHEMA)
 
 
 def first_passes_from_frame(frame: pl.DataFrame, content_hashes: list[str]) -> dict[str, list[Mention]]:
     """The first passes of `content_hashes` back from `first_pass_frame`'s rows (a body
     without rows had no mention)."""
     firsts: dict[str, list[Mention]] = {ch: [] for ch in content_hashes}
-    ambiguous = list(FIRST_PASS_SCHEMA).index("ambiguous")
-    for row in frame.iter_rows():
+    columns = [frame[name].to_list() for name in FIRST_PASS_SCHEMA]
+    for row in zip(*columns):
         m = Mention(*row)
-        m.ambiguous = tuple(row[ambiguous])
+        m.ambiguous = tuple(m.ambiguous)
         firsts[m.content_hash].append(m)
     return firsts
 
