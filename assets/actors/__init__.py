@@ -16,13 +16,18 @@ nor as the country: annotated news corpora (CoNLL/AIDA) tag them as adjectives, 
 the country, and counting "Chinese state media" for China would inflate China's coverage.
 
 Modules: `names` (cleaning, keys, ids, junk by shape), `lexicons` (gazetteer, ordinary words),
-`aliases` (the alias table), `candidates` (mentions found in a body), `resolution` (actors).
+`aliases` (the alias table), `candidates` (mentions found in a body), `resolution` (actors),
+`chunks` (the step a chunk of bodies at a time).
 
 Resolution is cached per body (content_hash) in the warehouse, so that a run resolves only the
 bodies it has not seen: the first pass (candidates, junk by shape, alias table) depends on the
 body alone; the second (headline fragments, capitals lines, within the body) also on a little of
 the corpus (names written in mixed case, names known for capitals lines, acronyms defined once),
 and each body records what it read, so that a body whose reading has changed is resolved again.
+The bodies to resolve are read in chunks (`warehouse.chunk_size`) twice: first passes and what
+they tell the corpus, added up; then, given the corpus state, second passes. A chunk's first
+passes and its rows for the cache wait on disk until the one transaction at the end, so the
+step's memory holds a chunk, not the corpus.
 The steps across the corpus then run over distinct mention signatures, which grow with the
 vocabulary rather than with the mentions, and mentions and actors are rebuilt in SQL. Editing
 the alias table (or the rules in this package) clears the cache: the next run re-resolves every
