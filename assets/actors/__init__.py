@@ -16,13 +16,18 @@ nor as the country: annotated news corpora (CoNLL/AIDA) tag them as adjectives, 
 the country, and counting "Chinese state media" for China would inflate China's coverage.
 
 Modules: `names` (cleaning, keys, ids, junk by shape), `lexicons` (gazetteer, ordinary words),
-`aliases` (the alias table), `candidates` (mentions found in a body), `resolution` (actors).
+`aliases` (the alias table), `candidates` (mentions found in a body), `resolution` (actors),
+`chunks` (the step a chunk of bodies at a time).
 
 Resolution is cached per body (content_hash) in the warehouse, so that a run resolves only the
 bodies it has not seen: the first pass (candidates, junk by shape, alias table) depends on the
 body alone; the second (headline fragments, capitals lines, within the body) also on a little of
 the corpus (names written in mixed case, names known for capitals lines, acronyms defined once),
 and each body records what it read, so that a body whose reading has changed is resolved again.
+The bodies to resolve are read in chunks (`warehouse.chunk_size`) twice: first passes and what
+they tell the corpus, added up; then, given the corpus state, second passes. A chunk's first
+passes and its rows for the cache wait on disk until the one transaction at the end, so the
+step's memory holds a chunk, not the corpus.
 The steps across the corpus then run over distinct mention signatures, which grow with the
 vocabulary rather than with the mentions, and mentions and actors are rebuilt in SQL. Editing
 the alias table (or the rules in this package) clears the cache: the next run re-resolves every
@@ -31,19 +36,26 @@ stored body, without NER.
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
-from assets.actors.aliases import alias_rules, read_aliases
-from assets.actors.lexicons import load_gazetteer, load_lexicon
+from assets.actors.aliases import AliasRules, alias_rules, read_aliases
+from assets.actors.candidates import Mention
+from assets.actors.chunks import Spill, chunked
+from assets.actors.lexicons import Gazetteer, load_gazetteer, load_lexicon
 from assets.actors.resolution import (
+    CONTRIBUTION_SCHEMA,
+    CorpusState,
     combine_signatures,
+    contribution_totals,
     contributions_frame,
     corpus_state,
     first_pass,
-    CONTRIBUTION_SCHEMA,
+    first_pass_frame,
+    first_passes_from_frame,
     resolve_signatures,
     second_passes,
     signature_frame,
@@ -52,6 +64,14 @@ from assets.actors.resolution import (
 from assets.preview import frame_markdown
 from pipelines.resources import AliasResource, NlpResource, WarehouseResource
 from warehouse import db
+
+# The cache tables, each with the name of the spilled parts that fill it.
+CACHE_TABLES = {
+    "actor_local_bodies": "bodies",
+    "actor_local_mentions": "mentions",
+    "actor_local_contributions": "contributions",
+    "actor_local_reads": "reads",
+}
 
 
 def default_pipeline_name() -> str:
@@ -73,22 +93,44 @@ def hashes(values) -> pl.DataFrame:
     return pl.DataFrame({"content_hash": sorted(values)}, schema={"content_hash": pl.String})
 
 
-def read_bodies(conn, wanted: pl.DataFrame) -> tuple[dict[str, str], dict[str, pl.DataFrame]]:
-    """Bodies and their spans for the content hashes of `wanted`."""
-    conn.register("wanted", wanted.to_arrow())
-    try:
-        bodies = dict(db.query_frame(conn, db.read_sql("actors_bodies")).iter_rows())
-        spans = split_spans(db.query_frame(conn, db.read_sql("actors_spans")))
-    finally:
-        conn.unregister("wanted")
-    return bodies, spans
+def read_bodies(conn, content_hashes: list[str]) -> dict[str, str]:
+    """The bodies of a chunk of content hashes."""
+    return dict(db.query_frame(conn, db.read_sql("actors_bodies", conn, wanted=content_hashes)).iter_rows())
+
+
+def first_passes(
+    warehouse: WarehouseResource, content_hashes: list[str], rules: AliasRules, gaz: Gazetteer
+) -> tuple[dict[str, str], dict[str, list[Mention]]]:
+    """A chunk's bodies and their first passes, from the bodies and their stored spans."""
+    with warehouse.write() as conn:
+        bodies = read_bodies(conn, content_hashes)
+        spans = split_spans(db.query_frame(conn, db.read_sql("actors_spans", conn, wanted=content_hashes)))
+    return bodies, {ch: first_pass(ch, bodies[ch], spans.get(ch), rules, gaz) for ch in content_hashes}
+
+
+def second_passes_set_aside(
+    spill: Spill, bodies: dict[str, str], firsts: dict[str, list[Mention]], state: CorpusState, rules: AliasRules,
+    gaz: Gazetteer,
+) -> pl.DataFrame:
+    """A chunk's second passes: its rows for the cache tables set aside in `spill`; returns
+    the signatures of its mentions."""
+    local, reads = second_passes(firsts, bodies, state, rules, gaz)
+    counts = dict(local.group_by("content_hash").len().iter_rows())
+    spill.add("bodies", pl.DataFrame(
+        {"content_hash": list(firsts), "mentions": [counts.get(ch, 0) for ch in firsts]},
+        schema={"content_hash": pl.String, "mentions": pl.Int32},
+    ))
+    spill.add("mentions", local)
+    spill.add("reads", reads)
+    return signature_frame(local)
 
 
 @dg.asset(group_name="nlp", kinds={"duckdb"}, deps=["entity_spans", "cleaned_articles"])
 def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, aliases: AliasResource) -> dg.MaterializeResult:
     """Actors (people, organisations, places) and their mentions, resolved from the stored entity
-    spans with the alias table (bodies not seen before resolved, the rest from the cache); in
-    one transaction, rewrites the mentions of the articles affected and rebuilds `actors`."""
+    spans with the alias table (bodies not seen before resolved, a chunk at a time, the rest
+    from the cache); in one transaction, rewrites the mentions of the articles affected and
+    rebuilds `actors`."""
     alias_table = read_aliases(aliases.file)
     pipeline = default_pipeline_name()
     rules, lexicon = alias_rules(alias_table), load_lexicon(pipeline)
@@ -103,72 +145,78 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         if stored == [(fingerprint,)]:
             cached = set(db.query_frame(conn, "SELECT content_hash FROM actor_local_bodies")["content_hash"].to_list())
         new, kept = analysed - cached, analysed & cached
-        bodies, spans = read_bodies(conn, hashes(new))
-        cached_contributions = pl.DataFrame(schema=CONTRIBUTION_SCHEMA)
+        totals = pl.DataFrame(schema=CONTRIBUTION_SCHEMA)
         if kept:
             conn.register("kept", hashes(kept).to_arrow())
-            cached_contributions = db.query_frame(conn, db.read_sql("actors_contributions"))
+            totals = db.query_frame(conn, db.read_sql("actors_contributions"))
             conn.unregister("kept")
-    firsts = {ch: first_pass(ch, bodies[ch], spans.get(ch), rules, gaz) for ch in sorted(new)}
-    new_contributions = contributions_frame(firsts, bodies, gaz)
-    state = corpus_state(pl.concat([cached_contributions, new_contributions], how="vertical_relaxed"), rules, gaz, lexicon)
 
-    # Cached bodies whose resolution read something the corpus now says otherwise.
-    stale, stale_bodies, stale_spans = set(), {}, {}
-    cached_signatures = pl.DataFrame()
-    if kept:
-        with warehouse.write() as conn:
-            conn.register("corpus_state", state.frame().to_arrow())
-            conn.register("kept", hashes(kept).to_arrow())
-            stale = set(db.query_frame(conn, db.read_sql("actors_stale"))["content_hash"].to_list())
-            conn.unregister("kept")
-            conn.unregister("corpus_state")
-            stale_bodies, stale_spans = read_bodies(conn, hashes(stale))
-            conn.register("kept", hashes(kept - stale).to_arrow())
-            cached_signatures = db.query_frame(conn, db.read_sql("actors_signatures"))
-            conn.unregister("kept")
-    bodies.update(stale_bodies)
-    for ch in sorted(stale):
-        firsts[ch] = first_pass(ch, bodies[ch], stale_spans.get(ch), rules, gaz)
-    stale_contributions = contributions_frame({ch: firsts[ch] for ch in stale}, bodies, gaz)
-    local, reads = second_passes(dict(sorted(firsts.items())), bodies, state, rules, gaz)
-    signatures = combine_signatures(cached_signatures, signature_frame(local))
-    resolutions = resolve_signatures(signatures, rules, gaz, lexicon, state.table_rows)
+    with tempfile.TemporaryDirectory(prefix="actors-") as folder:
+        spill = Spill(Path(folder))
+        # Pass 1, a chunk at a time: what the new bodies tell the corpus, added up; their
+        # first passes set aside for pass 2.
+        new_chunks = chunked(new, warehouse.chunk_size)
+        for chunk in new_chunks:
+            bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
+            contributions = contributions_frame(firsts, bodies, gaz)
+            spill.add("contributions", contributions)
+            spill.add("firsts", first_pass_frame(firsts))
+            totals = contribution_totals(pl.concat([totals, contributions], how="vertical_relaxed"))
+        state = corpus_state(totals, rules, gaz, lexicon)
 
-    resolved = {ch: 0 for ch in firsts}
-    for ch, count in local.group_by("content_hash").len().iter_rows():
-        resolved[ch] = count
-    resolved_bodies = pl.DataFrame(
-        list(resolved.items()), schema={"content_hash": pl.String, "mentions": pl.Int32}, orient="row"
-    )
-    redo = hashes(firsts) if stored == [(fingerprint,)] else None
-    with warehouse.write() as conn, db.transaction(conn):
-        if redo is None:  # alias table or settings changed: nothing cached holds
-            for table in ("actor_cache_settings", "actor_local_bodies", "actor_local_mentions",
-                          "actor_local_contributions", "actor_local_reads"):
-                conn.execute(f'DELETE FROM "{table}"')  # our own table names, not input
-            conn.execute("INSERT INTO actor_cache_settings VALUES (?)", [fingerprint])
-        else:
-            # Bodies gone from the warehouse, and those resolved again, leave the cache.
-            conn.register("redo", redo.to_arrow())
-            conn.register("analysed", hashes(analysed).to_arrow())
-            for table in ("actor_local_bodies", "actor_local_mentions", "actor_local_contributions", "actor_local_reads"):
-                conn.execute(
-                    f'DELETE FROM "{table}" WHERE content_hash IN (SELECT content_hash FROM redo) '
-                    "OR content_hash NOT IN (SELECT content_hash FROM analysed)"
-                )
-            conn.unregister("redo")
-            conn.unregister("analysed")
-        db.insert_frame(conn, "actor_local_bodies", resolved_bodies)
-        db.insert_frame(conn, "actor_local_mentions", local)
-        db.insert_frame(conn, "actor_local_contributions", pl.concat([new_contributions, stale_contributions]))
-        db.insert_frame(conn, "actor_local_reads", reads)
-        with db.registered(conn, _resolutions=resolutions, _resolved_hashes=hashes(firsts)):
-            affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
-        actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM actor_mentions)").fetchone()
-        top = db.query_frame(
-            conn, "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
-        )
+        # Cached bodies whose resolution read something the corpus now says otherwise.
+        stale = set()
+        signatures = combine_signatures()
+        if kept:
+            with warehouse.write() as conn:
+                conn.register("corpus_state", state.frame().to_arrow())
+                conn.register("kept", hashes(kept).to_arrow())
+                stale = set(db.query_frame(conn, db.read_sql("actors_stale"))["content_hash"].to_list())
+                conn.unregister("kept")
+                conn.unregister("corpus_state")
+                conn.register("kept", hashes(kept - stale).to_arrow())
+                signatures = db.query_frame(conn, db.read_sql("actors_signatures"))
+                conn.unregister("kept")
+
+        # Pass 2, a chunk at a time: new bodies (first passes as set aside) and stale ones
+        # (read again) resolved within themselves given the corpus state.
+        for part, chunk in enumerate(new_chunks):
+            with warehouse.write() as conn:
+                bodies = read_bodies(conn, chunk)
+            firsts = first_passes_from_frame(spill.read("firsts", part), chunk)
+            signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))
+        for chunk in chunked(stale, warehouse.chunk_size):
+            bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
+            spill.add("contributions", contributions_frame(firsts, bodies, gaz))
+            signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))
+        resolutions = resolve_signatures(signatures, rules, gaz, lexicon, state.table_rows)
+
+        resolved = new | stale
+        redo = hashes(resolved) if stored == [(fingerprint,)] else None
+        with warehouse.write() as conn, db.transaction(conn):
+            if redo is None:  # alias table or settings changed: nothing cached holds
+                for table in ("actor_cache_settings", *CACHE_TABLES):
+                    conn.execute(f'DELETE FROM "{table}"')  # our own table names, not input
+                conn.execute("INSERT INTO actor_cache_settings VALUES (?)", [fingerprint])
+            else:
+                # Bodies gone from the warehouse, and those resolved again, leave the cache.
+                conn.register("redo", redo.to_arrow())
+                conn.register("analysed", hashes(analysed).to_arrow())
+                for table in CACHE_TABLES:
+                    conn.execute(
+                        f'DELETE FROM "{table}" WHERE content_hash IN (SELECT content_hash FROM redo) '
+                        "OR content_hash NOT IN (SELECT content_hash FROM analysed)"
+                    )
+                conn.unregister("redo")
+                conn.unregister("analysed")
+            for table, name in CACHE_TABLES.items():
+                spill.insert(conn, name, table)
+            with db.registered(conn, _resolutions=resolutions, _resolved_hashes=hashes(resolved)):
+                affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
+            actor_count, mention_count = conn.execute("SELECT (SELECT count(*) FROM actors), (SELECT count(*) FROM actor_mentions)").fetchone()
+            top = db.query_frame(
+                conn, "SELECT name, actor_type, articles, mentions FROM actors ORDER BY articles DESC, mentions DESC, actor_id LIMIT 15"
+            )
     preview = frame_markdown(top)
     context.log.info(
         f"{actor_count} actors, {mention_count} mentions; {len(new)} new and {len(stale)} stale bodies resolved, "
@@ -178,7 +226,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         metadata={
             "actors": actor_count,
             "mentions": mention_count,
-            "bodies_resolved": len(firsts),
+            "bodies_resolved": len(resolved),
             "bodies_stale": len(stale),
             "bodies_cached": len(kept - stale),
             "signatures": signatures.height,

@@ -34,7 +34,7 @@ DATELINE = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     content_hash: str
     surface: str

@@ -19,7 +19,7 @@ counts come out as if every mention were looked at).
 import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import polars as pl
 
@@ -201,6 +201,35 @@ def split_spans(spans: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {key[0]: part for key, part in spans.partition_by("content_hash", as_dict=True).items()} if spans.height else {}
 
 
+# First-pass mentions as rows, one column per field of `Mention`: what the `actors` step keeps
+# of a chunk's first passes until the corpus state is known (rebuilding the objects costs a
+# small part of running the first pass again).
+FIRST_PASS_SCHEMA = {
+    f.name: {"int": pl.Int64, "bool": pl.Boolean, "str": pl.String, "tuple": pl.List(pl.String)}[
+        getattr(f.type, "__name__", f.type)
+    ]
+    for f in fields(Mention)
+}
+
+
+def first_pass_frame(firsts: dict[str, list[Mention]]) -> pl.DataFrame:
+    """First passes as rows (`FIRST_PASS_SCHEMA`), the bodies' order and each body's kept."""
+    mentions = [m for ms in firsts.values() for m in ms]
+    return pl.DataFrame({name: [getattr(m, name) for m in mentions] for name in FIRST_PASS_SCHEMA}, schema=FIRST_PASS_SCHEMA)
+
+
+def first_passes_from_frame(frame: pl.DataFrame, content_hashes: list[str]) -> dict[str, list[Mention]]:
+    """The first passes of `content_hashes` back from `first_pass_frame`'s rows (a body
+    without rows had no mention)."""
+    firsts: dict[str, list[Mention]] = {ch: [] for ch in content_hashes}
+    columns = [frame[name].to_list() for name in FIRST_PASS_SCHEMA]
+    for row in zip(*columns):
+        m = Mention(*row)
+        m.ambiguous = tuple(m.ambiguous)
+        firsts[m.content_hash].append(m)
+    return firsts
+
+
 def first_pass(content_hash: str, body: str, spans: pl.DataFrame | None, rules: AliasRules, gaz: Gazetteer) -> list[Mention]:
     """One body's candidate mentions, junk by shape dropped and the alias table applied: what
     depends on the body alone."""
@@ -318,6 +347,19 @@ def contributions_frame(firsts: dict[str, list[Mention]], bodies: dict[str, str]
         frame.sort("position")
         .group_by("content_hash", "kind", "key", "value", maintain_order=True)
         .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("position").first())
+        .select(list(CONTRIBUTION_SCHEMA))
+    )
+
+
+def contribution_totals(contributions: pl.DataFrame) -> pl.DataFrame:
+    """Contributions added up across bodies per kind, key and value (counts summed, the first
+    position kept; content_hash null), which `corpus_state` reads as it reads the bodies' own
+    rows: the corpus's contributions can be added up a chunk at a time, in memory that grows
+    with the vocabulary rather than with the corpus."""
+    return (
+        contributions.group_by("kind", "key", "value")
+        .agg(pl.col("count").sum().cast(pl.Int64), pl.col("position").min())
+        .with_columns(pl.lit(None, pl.String).alias("content_hash"))
         .select(list(CONTRIBUTION_SCHEMA))
     )
 

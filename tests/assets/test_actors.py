@@ -446,6 +446,35 @@ def test_removed_articles_leave_the_cache(tmp_path):
     assert warehouse_rows(warehouse, "SELECT count(*) FROM mentions WHERE article_id = 'a-page'") == [(0,)]
 
 
+
+CACHE_AND_PUBLIC_TABLES = (
+    "actor_mentions", "actor_articles", "actors", "actor_resolutions", "actor_local_bodies", "actor_local_mentions",
+    "actor_local_contributions", "actor_local_reads",
+)
+
+
+def test_chunks_of_one_body_resolve_as_one_chunk_of_all(tmp_path):
+    """The step reads and resolves the bodies a chunk at a time: chunks of one body leave every
+    table (public and cache) as one chunk holding all of them, on a first run and on a later
+    one that resolves new bodies and cached ones gone stale."""
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER + "merge,U.S.,United States,place\n", encoding="utf-8")
+    names = sorted(p.name.removesuffix(".txt") for p in FIXTURES.glob("*.txt"))
+    later = ["profile", "known_a", "acronyms_b"]
+    warehouses = [WarehouseResource(path=str(tmp_path / f"chunk{size}.duckdb"), chunk_size=size) for size in (1, 1000)]
+    runs = []
+    for warehouse in warehouses:
+        add_articles(warehouse, [n for n in names if n not in later])
+        first = materialize_actors(warehouse, alias_file)
+        add_articles(warehouse, later)
+        runs.append((first, materialize_actors(warehouse, alias_file)))
+    assert runs[0] == runs[1]
+    assert runs[0][1]["bodies_stale"] >= 2 and runs[0][1]["bodies_cached"] >= 1
+    for table in CACHE_AND_PUBLIC_TABLES:
+        one, all_ = (warehouse_rows(w, f"SELECT * FROM {table} ORDER BY ALL") for w in warehouses)
+        assert one == all_, table
+        assert one, table
+
 # --- provenance, name variants, ambiguity ------------------------------------------------------
 
 
