@@ -393,6 +393,7 @@ def test_actors_asset_resolves_each_body_once(tmp_path):
     # Nothing new: every body comes from the cache, and the tables are the same.
     again = materialize_actors(warehouse, alias_file)
     assert (again["bodies_resolved"], again["bodies_stale"], again["bodies_cached"]) == (0, 0, 3)
+    assert again["nothing_new"] is True and first["nothing_new"] is False
     assert warehouse_rows(warehouse, MENTION_ROWS) == mentions
     assert warehouse_rows(warehouse, ACTOR_ROWS) == table
 
@@ -431,6 +432,26 @@ def test_a_cached_body_is_resolved_again_when_the_corpus_names_what_it_held(tmp_
         ("a-profile", "person:marta-okonjo", "Okonjo", 88),
     ]
     assert warehouse_rows(warehouse, ACTOR_ROWS) == warehouse_rows(scratch, ACTOR_ROWS)
+
+
+def test_a_new_copy_of_a_resolved_body_gets_its_mentions(tmp_path):
+    """No body is new, but a new article carries one already resolved: the step is not
+    "nothing new"; the copy gets the body's mentions, as on a warehouse built from scratch."""
+    warehouse = stored_warehouse(tmp_path)
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER, encoding="utf-8")
+    materialize_actors(warehouse, alias_file)
+    with warehouse.write() as conn:
+        conn.execute("INSERT INTO article_texts BY NAME SELECT 'a-copy' AS article_id, 'copy.txt' AS source_path, "
+                     "0 AS record_index, published_date, language, body, content_hash FROM article_texts "
+                     "WHERE content_hash = 'summit'")
+    copied = materialize_actors(warehouse, alias_file)
+    assert copied["nothing_new"] is False and copied["bodies_resolved"] == 0
+    original = warehouse_rows(warehouse, "SELECT actor_id, surface, start_char FROM mentions m JOIN articles a USING (article_id) "
+                                         "WHERE a.article_id = 'a-summit' ORDER BY ALL")
+    assert original and warehouse_rows(warehouse, "SELECT actor_id, surface, start_char FROM mentions "
+                                                  "WHERE article_id = 'a-copy' ORDER BY ALL") == original
+    assert materialize_actors(warehouse, alias_file)["nothing_new"] is True
 
 
 def test_removed_articles_leave_the_cache(tmp_path):
