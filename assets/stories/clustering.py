@@ -513,7 +513,10 @@ def assign_stories(
         if r in rep_of:
             rep = rep_of[r]
             story = final[rep]
-            links.append((aid, story, ids[rep], float(scorer.block([rep], [r])[0, 0]), "duplicate"))
+            # Computed, not looked up: a copy is not among the rows its representative was
+            # scored against, so a lookup would read the pair as below the threshold (0).
+            score = float(probability(scorer.features([rep], [r]), scorer.model)[0, 0])
+            links.append((aid, story, ids[rep], score, "duplicate"))
             continue
         story = final[r]
         others = [x for x in clusters._near(clusters.members[story], [r]) if x != r]

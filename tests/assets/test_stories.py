@@ -86,6 +86,18 @@ def test_copies_always_share_the_story_of_what_they_copy():
     assert links == {"bridge-vote": "s-bridge-vote", "orchestra": "s-orchestra", "orchestra-copy": "s-orchestra"}
 
 
+def test_a_copy_new_in_the_same_chunk_as_its_original_gets_its_real_score():
+    """The copy's link names its original and the model's probability for the pair (the same
+    text: near 1), also when both arrive in one chunk (the original is scored, the copy not)."""
+    frame = articles(["bridge-vote", "orchestra", "orchestra-copy"], days={"orchestra-copy": date(2024, 5, 9)})
+    matrix, ids = matrix_for(frame)
+    links, _ = stories.assign_stories(frame.select("article_id", "published_date", "dup_group_id"),
+                                      earlier_frame({}), matrix, ids)
+    copy = links.filter(pl.col("article_id") == "orchestra-copy").row(0, named=True)
+    assert (copy["reason"], copy["matched_article_id"]) == ("duplicate", "orchestra")
+    assert copy["score"] > 0.9
+
+
 def test_articles_far_apart_in_time_are_not_compared():
     frame = articles(days={"bridge-funding": date(2024, 5, 6) + timedelta(days=stories.WINDOW_DAYS + 10)})
     links = dict(stories.cluster(frame, NO_MENTIONS).select("article_id", "story_id").iter_rows())
