@@ -44,7 +44,7 @@ import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules, read_aliases
 from assets.actors.candidates import Mention
-from assets.actors.chunks import Spill, chunked
+from assets.actors.chunks import Spill
 from assets.actors.lexicons import Gazetteer, load_gazetteer, load_lexicon
 from assets.actors.resolution import (
     CONTRIBUTION_SCHEMA,
@@ -62,6 +62,7 @@ from assets.actors.resolution import (
     split_spans,
 )
 from assets.preview import frame_markdown
+from assets.progress import chunked
 from pipelines.resources import AliasResource, NlpResource, WarehouseResource
 from warehouse import db
 
@@ -177,7 +178,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         spill = Spill(Path(folder))
         # Pass 1, a chunk at a time: what the new bodies tell the corpus, added up; their
         # first passes set aside for pass 2.
-        new_chunks = chunked(new, warehouse.chunk_size)
+        new_chunks = chunked(sorted(new), warehouse.chunk_size)
         for chunk in new_chunks:
             bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
             contributions = contributions_frame(firsts, bodies, gaz)
@@ -207,7 +208,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
                 bodies = read_bodies(conn, chunk)
             firsts = first_passes_from_frame(spill.read("firsts", part), chunk)
             signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))
-        for chunk in chunked(stale, warehouse.chunk_size):
+        for chunk in chunked(sorted(stale), warehouse.chunk_size):
             bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
             spill.add("contributions", contributions_frame(firsts, bodies, gaz))
             signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))

@@ -14,12 +14,6 @@ import duckdb
 import polars as pl
 
 
-def chunked(values, size: int) -> list[list[str]]:
-    """`values`, sorted, in lists of at most `size`."""
-    ordered = sorted(values)
-    return [ordered[i : i + size] for i in range(0, len(ordered), max(1, size))]
-
-
 class Spill:
     """Frames set aside in `folder` under a name, a part per chunk, to be read back one part at
     a time or inserted into a warehouse table all at once."""
