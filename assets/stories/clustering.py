@@ -426,7 +426,9 @@ def assign_stories(
     that merged (merged_story_id, into_story_id).
 
     new: article_id, published_date, dup_group_id (no story yet);
-    earlier: article_id, published_date, dup_group_id, story_id (stories already given);
+    earlier: article_id, published_date, dup_group_id, story_id (stories already given), and
+    optionally story_first_date, story_first_article: the first article of the story when
+    `earlier` holds only some of its articles (those of the new articles' weeks);
     matrix: TF-IDF rows of `ids`, which hold every article of both frames.
     Copies of an article with a story join it. The other new articles (copies together) start
     as clusters of their own and merge, complete-link, with each other and with earlier
@@ -448,6 +450,9 @@ def assign_stories(
     group_rep: dict[str, int] = {}
     rep_of: dict[int, int] = {}
     earlier_rows: dict[str, list[int]] = {}
+    if "story_first_article" in earlier.columns:  # the story's first article over all its articles
+        for story, d, aid in earlier.select("story_id", "story_first_date", "story_first_article").unique().iter_rows():
+            first_seen[story] = (d or date.max, aid)
     for aid, g, story, d in (
         earlier.sort("published_date", "article_id", nulls_last=True)
         .select("article_id", "dup_group_id", "story_id", "published_date")

@@ -239,8 +239,8 @@ def warehouse(tmp_path) -> WarehouseResource:
     return WarehouseResource(path=str(tmp_path / "w.duckdb"))
 
 
-def load(warehouse: WarehouseResource, ids) -> None:
-    frame = articles(ids).with_columns(
+def load(warehouse: WarehouseResource, ids, days=None) -> None:
+    frame = articles(ids, days).with_columns(
         pl.col("article_id").alias("source_path"),
         pl.lit(0, pl.Int32).alias("record_index"),
         pl.lit("Courier").alias("outlet"),
@@ -316,3 +316,26 @@ def test_asset_assigns_new_articles_and_keeps_earlier_stories(warehouse):
         ("orchestra-successor", "s-orchestra", "similar"),
     ]
     assert second["corpus"] == [(5,)]
+
+
+def test_a_story_is_read_by_its_articles_of_the_new_articles_weeks(warehouse, monkeypatch):
+    # The vote and the report (35 days apart) form a story; the funding comes 44 days after the
+    # report and 79 after the vote, beyond the window: the chunk reads the story's report, not
+    # its vote, and still knows the story's first article (the older story keeps its id when
+    # two merge).
+    days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 20)}
+    load(warehouse, ["bridge-vote", "bridge-report"], days)
+    assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    seen = []
+    assign = stories.assign_stories
+    monkeypatch.setattr(stories, "assign_stories", lambda new, earlier, *a, **k: seen.append(earlier) or assign(new, earlier, *a, **k))
+    load(warehouse, ["bridge-funding"], days)
+    assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    (earlier,) = seen
+    assert earlier.select("article_id", "story_id", "story_first_date", "story_first_article").rows() == [
+        ("bridge-report", "s-bridge-vote", date(2024, 1, 1), "bridge-vote")]
+    assert tables(warehouse)["links"] == [
+        ("bridge-funding", "s-bridge-vote", "similar"),
+        ("bridge-report", "s-bridge-vote", "similar"),
+        ("bridge-vote", "s-bridge-vote", "new"),
+    ]

@@ -27,8 +27,13 @@ copies AS (
     WHERE s.dup_group_id IN (SELECT s2.dup_group_id FROM article_signatures AS s2 JOIN _ids USING (article_id))
       AND s.article_id NOT IN (SELECT article_id FROM _ids)
 )
+-- A story is read by its articles of the chunk's time only (days $3 to $4, and undated ones):
+-- older and later ones can be compared with no new article, so a long-running story costs what
+-- it published in those weeks, not all it ever published.
 SELECT DISTINCT l.article_id
 FROM story_links AS l
-WHERE l.story_id IN (SELECT story_id FROM stories_touched)
+JOIN article_texts AS t USING (article_id)
+WHERE (l.story_id IN (SELECT story_id FROM stories_touched)
+       AND (t.published_date IS NULL OR t.published_date - DATE '0001-01-01' + 1 BETWEEN $3 AND $4))
    OR l.article_id IN (SELECT article_id FROM copies)
 ORDER BY l.article_id
