@@ -5,9 +5,9 @@ similar only when they share features that weigh in both. So each assigned artic
 POSTING_TERMS heaviest features (`story_postings`), and a chunk of new articles looks up the
 stored articles that share at least one of the new articles' own heaviest features within the
 window, keeping per new article the CANDIDATES that share most. The stories of those candidates
-are read by their articles of the chunk's weeks (the chunk's days widened by the window, and the
-undated ones): complete link compares a newcomer with every article of a story it could be
-compared with, and no older or later article can be; a story's first article, which decides
+are read by their articles within the window of a new article that found them (and the undated
+ones): complete link compares a newcomer with every article of a story it could be compared
+with, and no older or later article can be; a story's first article, which decides
 which id survives a merge, comes from all its articles. So the work per chunk grows with the
 stories the new articles touch in those weeks, not with the window, nor with how long a story
 has run.

@@ -322,14 +322,16 @@ def test_a_story_is_read_by_its_articles_of_the_new_articles_weeks(warehouse, mo
     # The vote and the report (35 days apart) form a story; the funding comes 44 days after the
     # report and 79 after the vote, beyond the window: the chunk reads the story's report, not
     # its vote, and still knows the story's first article (the older story keeps its id when
-    # two merge).
-    days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 20)}
+    # two merge). The successor, new in the same chunk, is dated months before the vote: the
+    # chunk's days span the vote's, but no new article within the window of the vote found it.
+    days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 20),
+            "orchestra-successor": date(2023, 9, 1)}
     load(warehouse, ["bridge-vote", "bridge-report"], days)
     assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
     seen = []
     assign = stories.assign_stories
     monkeypatch.setattr(stories, "assign_stories", lambda new, earlier, *a, **k: seen.append(earlier) or assign(new, earlier, *a, **k))
-    load(warehouse, ["bridge-funding"], days)
+    load(warehouse, ["bridge-funding", "orchestra-successor"], days)
     assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
     (earlier,) = seen
     assert earlier.select("article_id", "story_id", "story_first_date", "story_first_article").rows() == [
@@ -338,4 +340,5 @@ def test_a_story_is_read_by_its_articles_of_the_new_articles_weeks(warehouse, mo
         ("bridge-funding", "s-bridge-vote", "similar"),
         ("bridge-report", "s-bridge-vote", "similar"),
         ("bridge-vote", "s-bridge-vote", "new"),
+        ("orchestra-successor", "s-orchestra-successor", "new"),
     ]

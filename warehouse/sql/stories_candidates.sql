@@ -1,7 +1,7 @@
 -- Stored articles a chunk of new articles could join a story through: per new article (the
 -- registered relation _query: article_id, term, day), the $2 stored articles sharing the most
--- of its heaviest features, published within $1 days of it (or undated); then every article of
--- those articles' stories, and the copies of the new articles. Ids only: their features are read
+-- of its heaviest features, published within $1 days of it (or undated); then the articles of
+-- those articles' stories within $1 days of it, and the copies of the new articles. Ids only: their features are read
 -- next (stories_window.sql).
 WITH hits AS (
     SELECT q.article_id AS new_id, p.article_id, count(*) AS shared
@@ -15,11 +15,14 @@ WITH hits AS (
     GROUP BY q.article_id, p.article_id
 ),
 best AS (
-    SELECT article_id FROM hits
+    SELECT new_id, article_id FROM hits
     QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY shared DESC, article_id) <= $2
 ),
 stories_touched AS (
-    SELECT DISTINCT l.story_id FROM story_links AS l JOIN best USING (article_id)
+    SELECT DISTINCT b.new_id, l.story_id FROM story_links AS l JOIN best AS b USING (article_id)
+),
+new_days AS (
+    SELECT DISTINCT article_id AS new_id, day FROM _query
 ),
 copies AS (
     SELECT s.article_id
@@ -27,13 +30,15 @@ copies AS (
     WHERE s.dup_group_id IN (SELECT s2.dup_group_id FROM article_signatures AS s2 JOIN _ids USING (article_id))
       AND s.article_id NOT IN (SELECT article_id FROM _ids)
 )
--- A story is read by its articles of the chunk's time only (days $3 to $4, and undated ones):
--- older and later ones can be compared with no new article, so a long-running story costs what
--- it published in those weeks, not all it ever published.
-SELECT DISTINCT l.article_id
-FROM story_links AS l
-JOIN article_texts AS t USING (article_id)
-WHERE (l.story_id IN (SELECT story_id FROM stories_touched)
-       AND (t.published_date IS NULL OR t.published_date - DATE '0001-01-01' + 1 BETWEEN $3 AND $4))
-   OR l.article_id IN (SELECT article_id FROM copies)
-ORDER BY l.article_id
+-- A story is read by its articles within $1 days of a new article that found it (and its undated
+-- ones): older and later ones can be compared with no new article, so a long-running story costs
+-- what it published in those weeks, not all it ever published.
+SELECT l.article_id
+FROM stories_touched AS st
+JOIN new_days AS n USING (new_id)
+JOIN story_links AS l ON l.story_id = st.story_id
+JOIN article_texts AS t ON t.article_id = l.article_id
+WHERE n.day IS NULL OR t.published_date IS NULL OR abs(t.published_date - DATE '0001-01-01' + 1 - n.day) <= $1
+UNION
+SELECT article_id FROM copies
+ORDER BY article_id
