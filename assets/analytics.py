@@ -91,7 +91,8 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`, renamed into
     place so open sessions never block a run and a run never blocks them. Only the blocks
-    that changed since the copy before last are written (warehouse/snapshot.py).
+    that changed since the copy before last are written, and nothing when the warehouse did
+    not change since the last publish (warehouse/snapshot.py).
     On a DuckLake there is no copy: analysts attach the lake read-only and read its latest
     snapshot; this records which snapshot the run ended with."""
     if warehouse.on_lake:

@@ -128,15 +128,22 @@ def alerts_chart(timelines: pl.DataFrame, alerts: pl.DataFrame) -> str:
 def actor_share(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and day inside the actor's active range, quiet days included: articles,
     share of the day's articles, share of voice among actors of the same type. A view over
-    `actor_timelines`, zero-filled when read."""
+    `actor_timelines`, zero-filled when read: always current, so it is only created again when
+    its SQL changed (replacing a view rewrites the warehouse's catalog, which a run with nothing
+    new must not do)."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            conn.execute(db.read_sql("actor_share"))
+            view = db.read_sql("actor_share")
+            defined = db.inputs_fingerprint(conn, "actor_share_inputs", view)
+            rebuilt = db.built_from(conn, "actor_share") != defined
+            if rebuilt:
+                conn.execute(view)
+                db.record_build(conn, "actor_share", db.inputs_fingerprint(conn, "actor_share_inputs", view))
         # Counted from the timelines, not the view: the metadata must not cost what the view saves.
         rows, actors = conn.execute("SELECT coalesce(sum(span), 0), count(*) FROM (SELECT max(day) - min(day) + 1 AS span "
                                     "FROM actor_timelines GROUP BY actor_id)").fetchone()
         top = db.query_frame(conn, db.read_sql("actor_share_preview"), [SHARE_PREVIEW_ACTORS])
-    return dg.MaterializeResult(metadata={"rows": rows, "actors": actors,
+    return dg.MaterializeResult(metadata={"rows": rows, "actors": actors, "rebuilt": rebuilt,
                                           "leading_people_and_share": dg.MetadataValue.md(frame_markdown(top))})
 
 

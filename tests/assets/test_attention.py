@@ -235,3 +235,15 @@ def test_alerts_follow_every_input(tmp_path, rows, edit, settings):
     after = table_rows(path, "actor_alerts")["actor_alerts"]
     assert after != before["actor_alerts"]
     assert after == alerts_from_scratch(path, alerts)
+
+
+def test_actor_share_view_is_created_once_and_again_when_dropped(tmp_path):
+    warehouse = alert_warehouse(tmp_path / "w.duckdb")
+    resources = {"warehouse": WarehouseResource(path=str(warehouse))}
+    runs = [dg.materialize([actor_share], resources=resources) for _ in range(2)]
+    assert [was_rebuilt(r, "actor_share") for r in runs] == [True, False]
+    with db.write_connection(warehouse) as conn:
+        conn.execute("DROP VIEW actor_share")
+    assert was_rebuilt(dg.materialize([actor_share], resources=resources), "actor_share") is True
+    with db.read_connection(warehouse) as conn:
+        assert conn.execute("SELECT count(*) FROM actor_share").fetchone()[0] == 20 + 18 + 4
