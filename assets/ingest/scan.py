@@ -167,6 +167,24 @@ def list_landing_files(root: Path) -> list[LandingFile]:
     return found
 
 
+LISTING_SCHEMA = {"source_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "refusal": pl.String}
+
+
+def listing_frame(listing: list[LandingFile]) -> pl.DataFrame:
+    """A listing as rows of `landing_listing` (without listed_at)."""
+    return pl.DataFrame([(f.source_path, f.size, f.mtime_ns, f.refusal) for f in listing], schema=LISTING_SCHEMA,
+                        orient="row")
+
+
+def listing_digest(listing: list[LandingFile]) -> str:
+    """A digest of a listing: its files' paths, sizes, modification times and refusals, in the
+    listing's (sorted) order; equal listings, equal digests."""
+    digest = hashlib.sha256()
+    for f in listing:
+        digest.update(repr((f.source_path, f.size, f.mtime_ns, f.refusal)).encode("utf-8", "surrogateescape"))
+    return f"{len(listing)}:{digest.hexdigest()}"
+
+
 def too_large(limit: int) -> str:
     return f"The file is larger than {describe_size(limit)}, the most a landing file may hold."
 
