@@ -63,7 +63,7 @@ def store_listing(conn, listing) -> str:
     if db.built_from(conn, "landing_listing") != digest:
         with db.transaction(conn), db.registered(conn, _listing=listing_frame(listing)):
             conn.execute("DELETE FROM landing_listing")
-            conn.execute("INSERT INTO landing_listing SELECT *, ? AS listed_at FROM _listing", [_now()])
+            conn.execute("INSERT INTO landing_listing BY NAME SELECT *, ?::TIMESTAMP AS listed_at FROM _listing", [_now()])
             db.record_build(conn, "landing_listing", digest)
     return digest
 
