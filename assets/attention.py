@@ -138,6 +138,7 @@ def actor_share(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             rebuilt = db.built_from(conn, "actor_share") != defined
             if rebuilt:
                 conn.execute(view)
+                # Taken again once the view exists: its existence is part of the fingerprint.
                 db.record_build(conn, "actor_share", db.inputs_fingerprint(conn, "actor_share_inputs", view))
         # Counted from the timelines, not the view: the metadata must not cost what the view saves.
         rows, actors = conn.execute("SELECT coalesce(sum(span), 0), count(*) FROM (SELECT max(day) - min(day) + 1 AS span "
