@@ -3,7 +3,9 @@ warehouse's articles and mentions, and the read-only copy analysts query.
 
 Both tables are aggregates that DuckDB rebuilds from scratch in one statement each (seconds at
 millions of mentions), so they are always consistent with the mentions below them, including
-after an alias-table edit re-resolved old mentions.
+after an alias-table edit re-resolved old mentions. Each is rebuilt only when a fingerprint of
+what it reads (warehouse/sql/actor_counts_inputs.sql) differs from the one it was last built
+from (`build_state`): a run with nothing new leaves them as they are.
 """
 
 
@@ -37,15 +39,28 @@ def timeline_chart(timelines: pl.DataFrame, coverage: pl.DataFrame,
     return frame_markdown(pl.DataFrame(rows), max_chars=200)
 
 
+def rebuild_if_changed(conn, table: str) -> bool:
+    """Rebuild the per-actor count table `table` (actor_timelines or actor_coverage, from the
+    SQL file of that name) when its inputs changed since its last build, recording the new
+    fingerprint in the same transaction; returns whether it was rebuilt."""
+    with db.transaction(conn):
+        build = db.read_sql(table)
+        inputs = db.inputs_fingerprint(conn, "actor_counts_inputs", build)
+        if db.built_from(conn, table) == inputs:
+            return False
+        conn.execute(build)
+        db.record_build(conn, table, inputs)
+    return True
+
+
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories"])
 def actor_timelines(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions, articles, unique articles (duplicate
     groups), stories and outlets."""
     with warehouse.write() as conn:
-        with db.transaction(conn):
-            conn.execute(db.read_sql("actor_timelines"))
+        rebuilt = rebuild_if_changed(conn, "actor_timelines")
         rows, days = conn.execute("SELECT count(*), count(DISTINCT day) FROM actor_timelines").fetchone()
-    return dg.MaterializeResult(metadata={"rows": rows, "days": days})
+    return dg.MaterializeResult(metadata={"rows": rows, "days": days, "rebuilt": rebuilt})
 
 
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories", "actor_timelines"])
@@ -53,8 +68,7 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     """One row per actor over all time: mentions, articles, unique articles, stories, outlets,
     first and last day seen. The metadata charts the leading actors' daily coverage."""
     with warehouse.write() as conn:
-        with db.transaction(conn):
-            conn.execute(db.read_sql("actor_coverage"))
+        rebuilt = rebuild_if_changed(conn, "actor_coverage")
         coverage = db.query_frame(conn, "SELECT * FROM actor_coverage ORDER BY articles DESC, mentions DESC LIMIT ?",
                                   [CHART_ACTORS])
         leaders = coverage["actor_id"].to_list()
@@ -64,6 +78,7 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     return dg.MaterializeResult(
         metadata={
             "rows": rows,
+            "rebuilt": rebuilt,
             "leading_actors": dg.MetadataValue.md(frame_markdown(coverage.drop("actor_id"))),
             "timelines_chart": dg.MetadataValue.md(timeline_chart(timelines, coverage)),
         }
@@ -76,7 +91,8 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 def analyst_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy of the warehouse that analysts open with `make sql`, renamed into
     place so open sessions never block a run and a run never blocks them. Only the blocks
-    that changed since the copy before last are written (warehouse/snapshot.py).
+    that changed since the copy before last are written, and nothing when the warehouse did
+    not change since the last publish (warehouse/snapshot.py).
     On a DuckLake there is no copy: analysts attach the lake read-only and read its latest
     snapshot; this records which snapshot the run ended with."""
     if warehouse.on_lake:

@@ -36,6 +36,9 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 SHARE_PREVIEW_ACTORS = 10
 ALERT_COLUMNS = ["actor_id", "name", "day", "articles", "baseline", "score", "reason", "day_articles",
                  "window_articles", "window_all_articles", "new_actor"]
+ALERT_SCHEMA = {"actor_id": pl.String, "name": pl.String, "day": pl.Date, "articles": pl.Int64, "baseline": pl.Float64,
+                "score": pl.Float64, "reason": pl.String, "day_articles": pl.Int64, "window_articles": pl.Int64,
+                "window_all_articles": pl.Int64, "new_actor": pl.Boolean}
 
 
 def poisson_score(articles: int, baseline: float) -> float:
@@ -67,10 +70,25 @@ def score_alerts(candidates: pl.DataFrame, min_score: float) -> pl.DataFrame:
             row["baseline"] = round(row["baseline"], 4)
             row["reason"] = alert_reason(row)
             rows.append({c: row[c] for c in ALERT_COLUMNS})
-    schema = {"actor_id": pl.String, "name": pl.String, "day": pl.Date, "articles": pl.Int64, "baseline": pl.Float64,
-              "score": pl.Float64, "reason": pl.String, "day_articles": pl.Int64, "window_articles": pl.Int64,
-              "window_all_articles": pl.Int64, "new_actor": pl.Boolean}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=ALERT_SCHEMA)
+
+
+def rescore_if_changed(conn, params: dict, min_score: float) -> tuple[pl.DataFrame, bool]:
+    """The alerts, and whether they were scored again: `actor_alerts` is rebuilt (in one
+    transaction with its `build_state` row) only when the timelines, the articles' days, the
+    thresholds or this module's code changed since its last build; otherwise the stored alerts."""
+    with db.transaction(conn):
+        candidates_sql = db.read_sql("actor_alert_candidates")
+        inputs = db.inputs_fingerprint(conn, "actor_alerts_inputs", candidates_sql, sorted(params.items()), min_score,
+                                       Path(__file__).read_text(encoding="utf-8"))
+        if db.built_from(conn, "actor_alerts") == inputs:
+            stored = db.query_frame(conn, f"SELECT {', '.join(ALERT_COLUMNS)} FROM actor_alerts ORDER BY day, actor_id")
+            return stored.cast(ALERT_SCHEMA), False
+        found = score_alerts(conn.execute(candidates_sql, params).pl(), min_score)
+        conn.execute("DELETE FROM actor_alerts")
+        db.insert_frame(conn, "actor_alerts", found)
+        db.record_build(conn, "actor_alerts", inputs)
+    return found, True
 
 
 def deliver_to_folder(alerts: pl.DataFrame, folder: Path, now: datetime) -> Path:
@@ -110,15 +128,23 @@ def alerts_chart(timelines: pl.DataFrame, alerts: pl.DataFrame) -> str:
 def actor_share(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and day inside the actor's active range, quiet days included: articles,
     share of the day's articles, share of voice among actors of the same type. A view over
-    `actor_timelines`, zero-filled when read."""
+    `actor_timelines`, zero-filled when read: always current, so it is only created again when
+    its SQL changed (replacing a view rewrites the warehouse's catalog, which a run with nothing
+    new must not do)."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            conn.execute(db.read_sql("actor_share"))
+            view = db.read_sql("actor_share")
+            defined = db.inputs_fingerprint(conn, "actor_share_inputs", view)
+            rebuilt = db.built_from(conn, "actor_share") != defined
+            if rebuilt:
+                conn.execute(view)
+                # Taken again once the view exists: its existence is part of the fingerprint.
+                db.record_build(conn, "actor_share", db.inputs_fingerprint(conn, "actor_share_inputs", view))
         # Counted from the timelines, not the view: the metadata must not cost what the view saves.
         rows, actors = conn.execute("SELECT coalesce(sum(span), 0), count(*) FROM (SELECT max(day) - min(day) + 1 AS span "
                                     "FROM actor_timelines GROUP BY actor_id)").fetchone()
         top = db.query_frame(conn, db.read_sql("actor_share_preview"), [SHARE_PREVIEW_ACTORS])
-    return dg.MaterializeResult(metadata={"rows": rows, "actors": actors,
+    return dg.MaterializeResult(metadata={"rows": rows, "actors": actors, "rebuilt": rebuilt,
                                           "leading_people_and_share": dg.MetadataValue.md(frame_markdown(top))})
 
 
@@ -134,18 +160,14 @@ def actor_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     those settings are given, each once."""
     params = {"min_articles": alerts.min_articles, "min_ratio": MIN_RATIO, "window_days": WINDOW_DAYS,
               "prior_articles": PRIOR_ARTICLES, "min_history_days": MIN_HISTORY_DAYS}
-    with warehouse.read() as conn:
-        candidates = conn.execute(db.read_sql("actor_alert_candidates"), params).pl()
+    with warehouse.write() as conn:
+        found, rebuilt = rescore_if_changed(conn, params, alerts.min_score)
         latest = conn.execute("SELECT max(published_date) FROM articles WHERE published_date <= current_date").fetchone()[0]
-    found = score_alerts(candidates, alerts.min_score)
-    metadata = {"alerts": found.height, "latest_day": str(latest),
+    metadata = {"alerts": found.height, "latest_day": str(latest), "rebuilt": rebuilt,
                 "recent_alerts": dg.MetadataValue.md(frame_markdown(
                     found.sort(["day", "score"], descending=True).head(20).select("day", "name", "articles", "baseline", "score", "reason"),
                     max_chars=300))}
     with warehouse.write() as conn:
-        with db.transaction(conn):
-            conn.execute("DELETE FROM actor_alerts")
-            db.insert_frame(conn, "actor_alerts", found)
         timelines = db.query_frame(conn, "SELECT actor_id, day, unique_articles AS articles FROM actor_timelines "
                                          "WHERE list_contains(?, actor_id)", [found["actor_id"].unique().to_list()])
         metadata["alerted_actors_chart"] = dg.MetadataValue.md(alerts_chart(timelines, found))

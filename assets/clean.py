@@ -27,7 +27,6 @@ from typing import Callable, Iterable
 import dagster as dg
 import ftfy
 import polars as pl
-import py3langid
 
 from assets.actors.provenance import agency_credit
 from assets.ingest.dates import _DATELINE_AGENCY, _DATELINE_ISO, text_date
@@ -372,6 +371,12 @@ def repeated_lines(
     return dict(repeated), batch
 
 
+def _classify(text: str) -> str:
+    import py3langid  # imported when first needed: its model costs a tenth of a second at every process start
+
+    return py3langid.classify(text)[0]
+
+
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 code of the text's language (the delivered hint, possibly None, when the text
     has too few running words to tell)."""
@@ -381,8 +386,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     if count_words(sample) >= 8 and unspaced_share(sample) > 0.5:
         # Chinese, Japanese, Thai: no spaces, so no "running words" to pick out; the
         # characters themselves carry the language.
-        code, _ = py3langid.classify(sample)
-        return code
+        return _classify(sample)
     words = _WORD.findall(sample)
     if len(words) < 8:
         return hinted
@@ -393,8 +397,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     running = [word for word in _LETTERS.findall(sample) if not word[0].isupper()]
     if len(running) < 8:
         return hinted
-    code, _ = py3langid.classify(" ".join(running))
-    return code
+    return _classify(" ".join(running))
 
 
 def content_hash(body: str) -> str:

@@ -19,8 +19,6 @@ from functools import lru_cache
 import dagster as dg
 import numpy as np
 import polars as pl
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
@@ -49,7 +47,17 @@ MIN_SHARED_SAMPLES = 4
 # a standard disclaimer) and is no evidence of copying.
 SAMPLE_MAX_ARTICLES = 50
 
-LSH_BANDS, LSH_ROWS = _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
+
+
+@lru_cache(maxsize=1)
+def lsh_bands_and_rows() -> tuple[int, int]:
+    """datasketch's optimal LSH bands and rows for LSH_THRESHOLD and NUM_PERM (datasketch, and
+    the scipy it integrates with, are imported when first needed: they cost half a second at
+    every process start)."""
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
+
 
 _WORD = re.compile(r"\w+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -110,6 +118,8 @@ def shingle_hashes(text: str | None, k: int = SHINGLE_WORDS) -> np.ndarray:
 
 
 def _minhash(hashes: np.ndarray) -> np.ndarray:
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
     if len(hashes):
         m.update_batch((hashes >> np.uint64(32)).tolist())
@@ -119,8 +129,9 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
 def _band_keys(minhash: np.ndarray) -> list[int]:
     # One key per band, the band number mixed in so that all bands can share one list column.
     keys = []
-    for b in range(LSH_BANDS):
-        part = minhash[b * LSH_ROWS : (b + 1) * LSH_ROWS]
+    bands, rows = lsh_bands_and_rows()
+    for b in range(bands):
+        part = minhash[b * rows : (b + 1) * rows]
         keys.append(zlib.crc32(part.tobytes(), b) | (b << 32))
     return keys
 

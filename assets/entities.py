@@ -22,12 +22,13 @@ import zlib
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import dagster as dg
 import polars as pl
-import spacy
-from spacy.language import Language
+
+if TYPE_CHECKING:  # spaCy itself is imported where it is used: it costs about a second at every process start
+    from spacy.language import Language
 
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
@@ -49,6 +50,8 @@ ENTITY_FACTORIES = {"ner", "entity_ruler", "span_ruler", "beam_ner"}
 
 def pipeline_config_path(pipeline: str) -> Path:
     """Where the config of an installed spaCy package, or of a pipeline folder, lives."""
+    import spacy
+
     path = Path(pipeline).expanduser()
     if not path.exists():
         if not spacy.util.is_package(pipeline):
@@ -82,15 +85,17 @@ def components_for_ner(config: dict) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def load_pipeline(pipeline: str) -> Language:
+def load_pipeline(pipeline: str) -> "Language":
     """The spaCy pipeline with only what NER needs, loaded once per process and name."""
+    import spacy
+
     config = spacy.util.load_config(pipeline_config_path(pipeline), interpolate=False)
     keep = components_for_ner(config)
     exclude = [n for n in config["nlp"]["pipeline"] if n not in keep]
     return spacy.load(pipeline, exclude=exclude)
 
 
-def pipeline_label(nlp: Language) -> str:
+def pipeline_label(nlp: "Language") -> str:
     """"<package name> <version>", as recorded in entity_runs.pipeline."""
     meta = nlp.meta
     return f"{meta.get('lang', '')}_{meta.get('name', '')} {meta.get('version', '')}".strip()
@@ -127,7 +132,7 @@ def run_rows(bodies: pl.DataFrame, todo: pl.DataFrame, label: str) -> pl.DataFra
 
 
 def extract_spans(
-    nlp: Language,
+    nlp: "Language",
     bodies: pl.DataFrame,
     batch_size: int = 64,
     n_process: int = 1,
@@ -142,7 +147,7 @@ def _now() -> datetime:
 
 
 def stream_spans(
-    nlp: Language, chunks: Iterator[pl.DataFrame], batch_size: int = 64, n_process: int = 1
+    nlp: "Language", chunks: Iterator[pl.DataFrame], batch_size: int = 64, n_process: int = 1
 ) -> Iterator[dict[str, pl.DataFrame]]:
     """`extract_spans` over a stream of chunks of bodies (content_hash, language, body), one
     result per chunk, through ONE `nlp.pipe`: with several processes the workers and their

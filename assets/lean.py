@@ -45,11 +45,18 @@ def lean_table(frame: pl.DataFrame) -> str:
 def coverage_by_lean(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                      outlet_table: OutletsResource) -> dg.MaterializeResult:
     """Articles and outlets by lean per story (`story_lean`) and per actor (`actor_lean`), and
-    stories covered by one side only (`story_blindspots`)."""
+    stories covered by one side only (`story_blindspots`); rebuilt only when their inputs changed
+    since the last build (`build_state`)."""
     minimum = outlet_table.blindspot_min_articles
     with warehouse.write() as conn:
         with db.transaction(conn):
-            conn.execute(db.read_sql("lean"), [minimum, minimum])
+            # Rebuilt only when what the SQL reads, or the minimum passed to it, changed.
+            build = db.read_sql("lean")
+            inputs = db.inputs_fingerprint(conn, "lean_inputs", build, minimum)
+            rebuilt = db.built_from(conn, "coverage_by_lean") != inputs
+            if rebuilt:
+                conn.execute(build, [minimum, minimum])
+                db.record_build(conn, "coverage_by_lean", inputs)
         stories = db.query_frame(conn, db.read_sql("lean_preview"))
         actors = db.query_frame(conn, "SELECT name, coalesce(lean, 'unrated') AS lean, articles FROM actor_lean "
                                       "WHERE actor_id IN (SELECT actor_id FROM actor_lean GROUP BY 1 "
@@ -59,6 +66,7 @@ def coverage_by_lean(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                 if actors.height else actors)
     return dg.MaterializeResult(metadata={
         "blindspots": blindspots,
+        "rebuilt": rebuilt,
         "min_articles_for_blindspot": minimum,
         "blindspot_stories": dg.MetadataValue.md(lean_table(stories.filter(pl.col("blindspot").is_not_null()))),
         "largest_stories_by_lean": dg.MetadataValue.md(lean_table(stories.head(15))),

@@ -115,19 +115,26 @@ def outlets(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     """Every outlet of `articles` with its country, language, lean and kind from the outlet file
     analysts edit (matched by name variant or domain); outlets the file does not cover have NULLs."""
     table = read_outlet_table(outlet_table.file)
-    with warehouse.read() as conn:
-        grouped = db.query_frame(conn, db.read_sql("outlets_observed"))
-    matched = match_outlets(table, observed_outlets(grouped))
-    with warehouse.write() as conn:
-        with db.transaction(conn):
+    with warehouse.write() as conn, db.transaction(conn):
+        # Rebuilt only when the articles' outlets and urls, the outlet file's rows or this
+        # module's matching rules changed since the last build.
+        inputs = db.inputs_fingerprint(conn, "outlets_inputs", table.rows(), Path(__file__).read_text(encoding="utf-8"))
+        rebuilt = db.built_from(conn, "outlets") != inputs
+        if rebuilt:
+            grouped = db.query_frame(conn, db.read_sql("outlets_observed"))
+            matched = match_outlets(table, observed_outlets(grouped))
             conn.execute("DELETE FROM outlets")
             db.insert_frame(conn, "outlets", matched)
+            db.record_build(conn, "outlets", inputs)
+        else:
+            matched = db.query_frame(conn, f"SELECT {', '.join(OUTLETS_SCHEMA)} FROM outlets ORDER BY outlet").cast(OUTLETS_SCHEMA)
     unmatched = matched.filter(pl.col("matched_by").is_null())
     return dg.MaterializeResult(metadata={
-        "outlets": matched.height, "matched": matched.height - unmatched.height, "file_rows": table.height,
+        "outlets": matched.height, "rebuilt": rebuilt, "matched": matched.height - unmatched.height, "file_rows": table.height,
         "file": dg.MetadataValue.path(str(outlet_table.file)),
         "by_lean": dg.MetadataValue.md(frame_markdown(
-            matched.group_by("lean").agg(pl.len().alias("outlets"), pl.col("articles").sum()).sort("articles", descending=True))),
+            matched.group_by("lean").agg(pl.len().alias("outlets"), pl.col("articles").sum())
+            .sort(["articles", "lean"], descending=[True, False], nulls_last=True))),
         "outlets_table": dg.MetadataValue.md(frame_markdown(
             matched.sort("articles", descending=True).head(30).drop("name"))),
         "not_in_file": dg.MetadataValue.md(frame_markdown(unmatched.sort("articles", descending=True).head(20)

@@ -158,13 +158,20 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["mention_tone", "actors"])
 def actor_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions scored, mean tone, positive and negative
-    mentions; rebuilt in SQL. The metadata lists the actors covered most warmly and most coldly."""
+    mentions; rebuilt in SQL when what it reads changed since its last build (`build_state`).
+    The metadata lists the actors covered most warmly and most coldly."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            conn.execute(db.read_sql("actor_tone"))
+            build = db.read_sql("actor_tone")
+            inputs = db.inputs_fingerprint(conn, "actor_tone_inputs", build)
+            rebuilt = db.built_from(conn, "actor_tone") != inputs
+            if rebuilt:
+                conn.execute(build)
+                db.record_build(conn, "actor_tone", inputs)
         rows = conn.execute("SELECT count(*) FROM actor_tone").fetchone()[0]
         extremes = db.query_frame(conn, db.read_sql("actor_tone_extremes"))
     return dg.MaterializeResult(metadata={
         "rows": rows,
+        "rebuilt": rebuilt,
         "tone_by_actor": dg.MetadataValue.md(frame_markdown(extremes)),
     })

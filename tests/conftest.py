@@ -70,3 +70,28 @@ def store_articles(conn, frame, *, resolved: bool = False) -> None:
         db.insert_frame(conn, "story_links", links)
     if resolved:
         db.insert_frame(conn, "actor_articles", frame.select("article_id", "content_hash"))
+
+
+def table_rows(path, *tables: str) -> dict:
+    """Every row of each of `tables` in the warehouse at `path`, sorted: to compare a table
+    before and after a run."""
+    from warehouse import db
+
+    with db.read_connection(path) as conn:
+        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+
+
+def rebuilt_from_scratch(path, sql_files: list[str], tables, params: list | None = None) -> dict:
+    """The rows of `tables` once the SQL files `sql_files` (the builds of those tables) have
+    run again from scratch now, whatever `build_state` says; the warehouse is left rebuilt."""
+    from warehouse import db
+
+    with db.write_connection(path) as conn:
+        for sql in sql_files:
+            conn.execute(db.read_sql(sql), params)
+    return table_rows(path, *tables)
+
+
+def was_rebuilt(result, asset: str) -> bool:
+    """The `rebuilt` metadata of `asset`'s materialisation in a `dg.materialize` result."""
+    return result.asset_materializations_for_node(asset)[0].metadata["rebuilt"].value

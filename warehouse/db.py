@@ -14,6 +14,7 @@ both, several processes write the lake at once, and analysts attach it read-only
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -261,6 +262,28 @@ def registered(conn: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Itera
     finally:
         for name in frames:
             conn.unregister(name)
+
+
+def inputs_fingerprint(conn: duckdb.DuckDBPyConnection, inputs: str, *built_with) -> str:
+    """What a table rebuilt from others is built from: the row of `warehouse/sql/<inputs>.sql`
+    (counts and order-free sums of row hashes of every table the build reads) and a digest of
+    `built_with` (the SQL text or code that builds it and the settings passed to it), so that a
+    changed setting or a new release of the build also rebuilds it."""
+    observed = conn.execute(read_sql(inputs, conn)).fetchall()[0][0]
+    digest = hashlib.sha256(repr(built_with).encode("utf-8")).hexdigest()[:16]
+    return f"{observed}|{digest}"
+
+
+def built_from(conn: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The fingerprint `name` was last built from (table `build_state`), None if never."""
+    rows = conn.execute("SELECT fingerprint FROM build_state WHERE name = ?", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_build(conn: duckdb.DuckDBPyConnection, name: str, fingerprint: str) -> None:
+    """Store what `name` was just built from; call it in the transaction of the rebuild."""
+    conn.execute("DELETE FROM build_state WHERE name = ?", [name])
+    conn.execute("INSERT INTO build_state VALUES (?, ?, now()::TIMESTAMP)", [name, fingerprint])
 
 
 def keys_frame(column: str, values) -> pl.DataFrame:

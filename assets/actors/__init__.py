@@ -143,8 +143,6 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     rebuilds `actors`."""
     alias_table = read_aliases(aliases.file)
     pipeline = default_pipeline_name()
-    rules, lexicon = alias_rules(alias_table), load_lexicon(pipeline)
-    gaz = load_gazetteer().with_lexicon(lexicon)
     fingerprint = cache_fingerprint(alias_table, pipeline)
 
     # What is new: bodies analysed since the last run (all of them when the cache is cleared).
@@ -174,6 +172,9 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
             totals = db.query_frame(conn, db.read_sql("actors_contributions"))
             conn.unregister("kept")
 
+    # Loaded only when there is work: the lexicon and the gazetteer cost about a second, and spaCy's import.
+    rules, lexicon = alias_rules(alias_table), load_lexicon(pipeline)
+    gaz = load_gazetteer().with_lexicon(lexicon)
     with tempfile.TemporaryDirectory(prefix="actors-") as folder:
         spill = Spill(Path(folder))
         # Pass 1, a chunk at a time: what the new bodies tell the corpus, added up; their

@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 import dagster as dg
 import polars as pl
 
-from assets.ingest.scan import LEDGER_SCHEMA, article_id, file_chunks, list_landing_files, pending_files, scan_landing
+from assets.ingest.scan import (LEDGER_SCHEMA, article_id, file_chunks, list_landing_files, listing_digest, listing_frame,
+                                pending_files, scan_landing)
 from assets.preview import frame_markdown
 from assets.progress import Progress
 from pipelines.resources import LandingResource, WarehouseResource
@@ -55,16 +56,30 @@ def chunk_frames(result: dict, parsed_at: datetime) -> dict[str, pl.DataFrame]:
     }
 
 
+def store_listing(conn, listing) -> str:
+    """Keep `listing` as `landing_listing`, rewritten only when it differs from the stored one
+    (by digest, its `build_state` row); returns the digest."""
+    digest = listing_digest(listing)
+    if db.built_from(conn, "landing_listing") != digest:
+        with db.transaction(conn), db.registered(conn, _listing=listing_frame(listing)):
+            conn.execute("DELETE FROM landing_listing")
+            conn.execute("INSERT INTO landing_listing BY NAME SELECT *, ?::TIMESTAMP AS listed_at FROM _listing", [_now()])
+            db.record_build(conn, "landing_listing", digest)
+    return digest
+
+
 @dg.asset(group_name="ingest", kinds={"python", "duckdb"})
 def raw_articles(
     context: dg.AssetExecutionContext, landing: LandingResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Article records parsed from the landing files that are new or changed since they were
     last read (`raw_records`), the files refused with a reason (`rejected_files`) and the ledger
-    of every landing file examined (`landing_files`), committed chunk by chunk."""
+    of every landing file examined (`landing_files`), committed chunk by chunk. The folder's
+    listing is kept (`landing_listing`) for the check that every landing file is accounted for."""
+    listing = list_landing_files(landing.root)
     with warehouse.write() as conn:
         ledger = db.query_frame(conn, LEDGER_QUERY).cast({k: v for k, v in LEDGER_SCHEMA.items()})
-    listing = list_landing_files(landing.root)
+        listed = store_listing(conn, listing)
     pending = pending_files(listing, ledger)
     chunks = file_chunks(pending, warehouse.chunk_files, CHUNK_BYTES)
     progress = Progress(context.log, "ingest", len(pending), len(chunks), unit="files")
@@ -90,6 +105,7 @@ def raw_articles(
     return dg.MaterializeResult(
         metadata={
             "landing_files": len(listing),
+            "listing": listed,
             "files_new": counts["new"],
             "files_changed": counts["changed"],
             "files_unchanged": counts["unchanged"],

@@ -18,8 +18,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
-import trafilatura
-
 from assets.ingest.dates import parse_date_value
 from assets.ingest.formats import empty_record
 from assets.ingest.markup import strip_markup
@@ -48,6 +46,8 @@ def decode_html(data: bytes) -> str:
 
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment (a feed item's content, a JSON body with markup)."""
+    import trafilatura  # imported when there is HTML: it costs a fifth of a second at every process start
+
     extracted = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True)
     if extracted and extracted.strip():
         return strip_markup(extracted)
@@ -115,6 +115,8 @@ def extract_page(markup: str, url: str | None = None, captured: date | None = No
     trafilatura runs twice: as it comes and favouring precision. The precise text is kept when
     it holds at least PRECISE_MIN_SHARE of the words of the other (it then mostly dropped
     teasers, captions and link lists); below that it cut into the article itself."""
+    import trafilatura
+
     options = dict(url=url, with_metadata=True, include_comments=False, include_tables=True, deduplicate=False)
     document = trafilatura.bare_extraction(markup, **options)
     precise = trafilatura.bare_extraction(markup, favor_precision=True, **options)

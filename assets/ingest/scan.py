@@ -113,10 +113,9 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _display_path(path: Path, root: Path) -> str:
+def _displayed(rel: str) -> str:
     # A file name that is not valid UTF-8 cannot be stored as text; its undecodable bytes are
     # written as \xNN escapes, which keeps the name unique and the same on every run.
-    rel = path.relative_to(root).as_posix()
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
@@ -126,8 +125,14 @@ def list_landing_files(root: Path) -> list[LandingFile]:
     found: list[LandingFile] = []
     if not root.is_dir():
         return found
+    base = str(root)
+    cut = len(base.rstrip("/")) + 1
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         folder_path = Path(folder)
+        # The folder's path relative to the root, as a prefix: Path.relative_to per file cost
+        # more than the walk itself (os.walk joins the root and the subfolder names, so the
+        # root's string starts every folder's).
+        prefix = folder[cut:] + "/" if folder != base else ""
         dirnames.sort()
         names = sorted(filenames)
         for name in list(dirnames):
@@ -138,11 +143,10 @@ def list_landing_files(root: Path) -> list[LandingFile]:
                 dirnames.remove(name)
                 target = candidate.resolve()
                 if not _inside(target, root):
-                    rel = _display_path(candidate, root)
-                    found.append(LandingFile(rel, candidate, 0, 0, OUTSIDE_FOLDER_LINK))
+                    found.append(LandingFile(_displayed(prefix + name), candidate, 0, 0, OUTSIDE_FOLDER_LINK))
         for name in names:
             candidate = folder_path / name
-            rel = _display_path(candidate, root)
+            rel = _displayed(prefix + name)
             try:
                 info = candidate.lstat()
             except OSError as exc:
@@ -165,6 +169,24 @@ def list_landing_files(root: Path) -> list[LandingFile]:
                 continue
             found.append(LandingFile(rel, target, info.st_size, info.st_mtime_ns))
     return found
+
+
+LISTING_SCHEMA = {"source_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "refusal": pl.String}
+
+
+def listing_frame(listing: list[LandingFile]) -> pl.DataFrame:
+    """A listing as rows of `landing_listing` (without listed_at)."""
+    return pl.DataFrame([(f.source_path, f.size, f.mtime_ns, f.refusal) for f in listing], schema=LISTING_SCHEMA,
+                        orient="row")
+
+
+def listing_digest(listing: list[LandingFile]) -> str:
+    """A digest of a listing: its files' paths, sizes, modification times and refusals, in the
+    listing's (sorted) order; equal listings, equal digests."""
+    digest = hashlib.sha256()
+    for f in listing:
+        digest.update(repr((f.source_path, f.size, f.mtime_ns, f.refusal)).encode("utf-8", "surrogateescape"))
+    return f"{len(listing)}:{digest.hexdigest()}"
 
 
 def too_large(limit: int) -> str:

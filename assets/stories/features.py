@@ -9,6 +9,7 @@ articles without reading or stemming their bodies again; TF-IDF weights come fro
 document frequencies (`story_term_df`), so later runs weigh words as earlier ones did.
 """
 
+import functools
 import math
 import re
 from collections import Counter
@@ -17,7 +18,6 @@ import numpy as np
 import polars as pl
 import snowballstemmer
 from scipy import sparse
-from spacy.lang.en.stop_words import STOP_WORDS
 
 # Weight of an actor feature relative to a word of the same IDF.
 ACTOR_WEIGHT = 0.5
@@ -31,8 +31,16 @@ BODY_WORDS = 800
 TOP_FEATURES = 300
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-# Reporting verbs and titles are in every article; agency credits ("(AP)") in every wire story.
-_STOP = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms", "ap", "afp", "reuters"}
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    # spaCy's list, imported when first needed (importing spaCy costs about a second), plus
+    # reporting verbs and titles, in every article, and agency credits ("(AP)"), in every wire story.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms", "ap", "afp", "reuters"}
+
 
 _STEMMER = snowballstemmer.stemmer("english")
 STEM = True
@@ -56,7 +64,8 @@ def words(text: str | None, limit: int | None = None) -> list[str]:
     found = _WORD.findall((text or "").lower())
     if limit is not None:
         found = found[:limit]
-    return [_stem(w.replace("’", "'").removesuffix("'s")) for w in found if w not in _STOP and len(w) > 1]
+    stop = _stop_words()
+    return [_stem(w.replace("’", "'").removesuffix("'s")) for w in found if w not in stop and len(w) > 1]
 
 
 def article_terms(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[str, Counter]:

@@ -2,12 +2,15 @@
 
 from datetime import date
 
+import dagster as dg
 import polars as pl
+import pytest
 
-from assets.analytics import timeline_chart
+from assets.analytics import actor_coverage, actor_timelines, timeline_chart
 from assets.preview import frame_markdown, sparkline
+from pipelines.resources import WarehouseResource
 from warehouse import db
-from tests.conftest import store_articles
+from tests.conftest import rebuilt_from_scratch, store_articles, table_rows, was_rebuilt
 
 
 def make_warehouse(conn):
@@ -67,3 +70,54 @@ def test_timeline_chart_fills_missing_days_with_zero():
 def test_frame_markdown_escapes_and_cuts_cells():
     frame = pl.DataFrame({"title": ["a|b", "x" * 10]})
     assert frame_markdown(frame, max_chars=5).splitlines() == ["| title |", "|---|", "| a\\|b |", "| xxxx… |"]
+
+
+COUNT_TABLES = ["actor_timelines", "actor_coverage"]
+
+
+def run_counts(path):
+    result = dg.materialize([actor_timelines, actor_coverage], resources={"warehouse": WarehouseResource(path=str(path))})
+    assert result.success
+    return {name: was_rebuilt(result, name) for name in COUNT_TABLES}
+
+
+def test_counts_are_kept_when_nothing_changed(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        make_warehouse(conn)
+    assert run_counts(path) == {"actor_timelines": True, "actor_coverage": True}
+    first = table_rows(path, *COUNT_TABLES)
+    with db.write_connection(path) as conn:
+        # Not rebuilt: a row removed behind the pipeline's back stays removed.
+        conn.execute("DELETE FROM actor_coverage WHERE actor_id = 'ru'")
+    assert run_counts(path) == {"actor_timelines": False, "actor_coverage": False}
+    assert table_rows(path, "actor_timelines") == {"actor_timelines": first["actor_timelines"]}
+    assert len(table_rows(path, "actor_coverage")["actor_coverage"]) == 1
+
+
+@pytest.mark.parametrize("edit", [
+    # a mention re-resolved to another actor (an alias edit)
+    "UPDATE actor_mentions SET actor_id = 'ru' WHERE article_id = 'a2'",
+    # a new mention in a stored article
+    "INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES ('a4', 'ru', 9, 15)",
+    "UPDATE actors SET name = 'President Xi' WHERE actor_id = 'xi'",
+    "UPDATE actors SET actor_type = 'organization' WHERE actor_id = 'ru'",
+    # the stories step put a2 in a story of its own (story_links)
+    "UPDATE story_links SET story_id = 's9' WHERE article_id = 'a2'",
+    # dedup found a3 a copy of a1
+    "UPDATE article_signatures SET dup_group_id = 'g1' WHERE article_id = 'a3'",
+    "UPDATE article_texts SET published_date = DATE '2025-11-06' WHERE article_id = 'a4'",
+    "UPDATE article_texts SET outlet = 'Wire' WHERE article_id = 'a2'",
+])
+def test_counts_follow_every_input(tmp_path, edit):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        make_warehouse(conn)
+    run_counts(path)
+    before = table_rows(path, *COUNT_TABLES)
+    with db.write_connection(path) as conn:
+        conn.execute(edit)
+    assert run_counts(path) == {"actor_timelines": True, "actor_coverage": True}
+    after = table_rows(path, *COUNT_TABLES)
+    assert after != before
+    assert after == rebuilt_from_scratch(path, COUNT_TABLES, COUNT_TABLES)

@@ -10,11 +10,12 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.attention import actor_alerts, actor_share, poisson_score, score_alerts
+from assets.attention import (ALERT_COLUMNS, MIN_HISTORY_DAYS, MIN_RATIO, PRIOR_ARTICLES, WINDOW_DAYS, actor_alerts,
+                              actor_share, poisson_score, score_alerts)
 from pipelines.analytics_resources import AlertsResource
 from pipelines.resources import WarehouseResource
 from warehouse import db
-from tests.conftest import store_articles
+from tests.conftest import store_articles, table_rows, was_rebuilt
 
 NOV = date(2025, 11, 1)
 
@@ -178,3 +179,71 @@ def test_actor_share_asset(tmp_path):
         assert conn.execute("SELECT count(*) FROM actor_share").fetchone()[0] == 20 + 18 + 4
     materialization = result.asset_materializations_for_node("actor_share")[0]
     assert materialization.metadata["rows"].value == 20 + 18 + 4
+
+
+def run_alerts(path, alerts: AlertsResource):
+    result = dg.materialize([actor_alerts], resources={"warehouse": WarehouseResource(path=str(path)), "alerts": alerts})
+    assert result.success
+    return result
+
+
+def alerts_from_scratch(path, alerts: AlertsResource) -> list[tuple]:
+    params = {"min_articles": alerts.min_articles, "min_ratio": MIN_RATIO, "window_days": WINDOW_DAYS,
+              "prior_articles": PRIOR_ARTICLES, "min_history_days": MIN_HISTORY_DAYS}
+    with db.read_connection(path) as conn:
+        candidates = conn.execute(db.read_sql("actor_alert_candidates"), params).pl()
+    return sorted(score_alerts(candidates, alerts.min_score).select(ALERT_COLUMNS).rows(), key=repr)
+
+
+def test_alerts_are_kept_when_nothing_changed_and_still_delivered(tmp_path):
+    path = alert_warehouse(tmp_path / "w.duckdb")
+    first = run_alerts(path, AlertsResource())
+    assert was_rebuilt(first, "actor_alerts") is True
+    stored = table_rows(path, "actor_alerts")
+    # Nothing new: not scored again, yet the check and a newly set folder see the stored alerts.
+    second = run_alerts(path, AlertsResource(folder=str(tmp_path / "alerts")))
+    assert was_rebuilt(second, "actor_alerts") is False
+    assert table_rows(path, "actor_alerts") == stored
+    assert second.asset_materializations_for_node("actor_alerts")[0].metadata["alerts"].value == 2
+    check = second.get_asset_check_evaluations()[0]
+    assert (check.passed, check.metadata["alerts"].value) == (False, 1)
+    files = sorted((tmp_path / "alerts").glob("alerts-*.json"))
+    assert [a["actor_id"] for a in json.loads(files[0].read_text())["alerts"]] == ["x"]
+    assert first.asset_materializations_for_node("actor_alerts")[0].metadata["recent_alerts"] == \
+        second.asset_materializations_for_node("actor_alerts")[0].metadata["recent_alerts"]
+
+
+@pytest.mark.parametrize("rows, edit, settings", [
+    ([("xs9", NOV + timedelta(19), ["x"])], None, {}),      # one more article in x's spike
+    ([("quiet", NOV + timedelta(19), [])], None, {}),        # an article without actors: the day's total
+    ([], "UPDATE actors SET name = 'Ex' WHERE actor_id = 'x'", {}),
+    ([], "UPDATE article_signatures SET dup_group_id = 'x-wire' WHERE article_id IN ('xs0', 'xs1', 'xs2')", {}),
+    ([], None, {"min_score": 5.0}),
+    ([], None, {"min_articles": 4}),
+])
+def test_alerts_follow_every_input(tmp_path, rows, edit, settings):
+    path = alert_warehouse(tmp_path / "w.duckdb")
+    run_alerts(path, AlertsResource())
+    before = table_rows(path, "actor_alerts")
+    with db.write_connection(path) as conn:
+        add_articles(conn, rows)
+        if edit:
+            conn.execute(edit)
+        conn.execute(db.read_sql("actor_timelines"))  # as the actor_timelines step would
+    alerts = AlertsResource(**settings)
+    assert was_rebuilt(run_alerts(path, alerts), "actor_alerts") is True
+    after = table_rows(path, "actor_alerts")["actor_alerts"]
+    assert after != before["actor_alerts"]
+    assert after == alerts_from_scratch(path, alerts)
+
+
+def test_actor_share_view_is_created_once_and_again_when_dropped(tmp_path):
+    warehouse = alert_warehouse(tmp_path / "w.duckdb")
+    resources = {"warehouse": WarehouseResource(path=str(warehouse))}
+    runs = [dg.materialize([actor_share], resources=resources) for _ in range(2)]
+    assert [was_rebuilt(r, "actor_share") for r in runs] == [True, False]
+    with db.write_connection(warehouse) as conn:
+        conn.execute("DROP VIEW actor_share")
+    assert was_rebuilt(dg.materialize([actor_share], resources=resources), "actor_share") is True
+    with db.read_connection(warehouse) as conn:
+        assert conn.execute("SELECT count(*) FROM actor_share").fetchone()[0] == 20 + 18 + 4

@@ -55,7 +55,7 @@ def test_signatures_have_fixed_widths_and_empty_text_has_no_buckets():
     sigs = dedup.signatures(frame)
     assert sigs.columns == list(dedup.SIGNATURE_SCHEMA)
     assert sigs["minhash"].list.len().to_list() == [dedup.NUM_PERM, dedup.NUM_PERM]
-    assert sigs["lsh_bands"].list.len().to_list() == [dedup.LSH_BANDS, 0]
+    assert sigs["lsh_bands"].list.len().to_list() == [dedup.lsh_bands_and_rows()[0], 0]
     assert sigs["shingles"].to_list() == [len(dedup.shingle_hashes(frame["body"][0])), 0]
     assert sigs["dup_group_id"].null_count() == 2
 

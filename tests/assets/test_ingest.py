@@ -359,3 +359,41 @@ def test_deeply_nested_json_is_refused_but_good_lines_load():
     lines = parse_bytes("deep.jsonl", b'{"text": "A good line."}\n' + deep + b"\n")
     assert [r["text"] for r in lines.records] == ["A good line."]
     assert lines.notes == ["1 malformed JSON line(s) skipped (line 2)."]
+
+
+def test_listing_digest_changes_with_any_file_and_frame_keeps_refusals(tmp_path):
+    import os
+
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "b.txt").write_text("two")
+    os.symlink("/etc/hostname", tmp_path / "outside.txt")
+    listing = scan_module.list_landing_files(tmp_path)
+    digest = scan_module.listing_digest(listing)
+    assert digest == scan_module.listing_digest(scan_module.list_landing_files(tmp_path))
+    assert digest.startswith("3:")
+    frame = scan_module.listing_frame(listing)
+    assert frame["source_path"].to_list() == ["a.txt", "b.txt", "outside.txt"]
+    assert frame["size"].to_list()[:2] == [3, 3] and frame["refusal"][2] == scan_module.OUTSIDE_FILE_LINK
+    info = (tmp_path / "b.txt").stat()
+    os.utime(tmp_path / "b.txt", ns=(info.st_atime_ns, info.st_mtime_ns + 1))  # touched, same bytes
+    assert scan_module.listing_digest(scan_module.list_landing_files(tmp_path)) != digest
+    (tmp_path / "a.txt").unlink()
+    assert scan_module.listing_digest(scan_module.list_landing_files(tmp_path)).startswith("2:")
+
+
+def test_ingest_rewrites_the_stored_listing_only_when_the_folder_changed(landing, resources):
+    from warehouse import db
+
+    (landing / "a.txt").write_text("date 2025-11-04\nBEIJING - Xi Jinping met Mikhail Mishustin on Tuesday.\n")
+    listings = []
+    for step in range(3):
+        if step == 2:
+            (landing / "b.txt").write_text("date 2025-11-05\nA second report.\n")
+        result = dg.materialize([raw_articles], resources=resources)
+        with db.read_connection(resources["warehouse"].file) as conn:
+            listings.append((result.asset_materializations_for_node("raw_articles")[0].metadata["listing"].value,
+                             conn.execute("SELECT source_path, size, listed_at FROM landing_listing ORDER BY 1").fetchall(),
+                             db.built_from(conn, "landing_listing")))
+    assert listings[0] == listings[1]  # nothing new: not written again
+    assert listings[0][0] == listings[0][2] and listings[2][0] == listings[2][2]
+    assert [row[0] for row in listings[2][1]] == ["a.txt", "b.txt"]

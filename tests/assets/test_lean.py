@@ -10,7 +10,7 @@ from assets.lean import coverage_by_lean, lean_bar
 from pipelines.analytics_resources import OutletsResource
 from pipelines.resources import WarehouseResource
 from warehouse import db
-from tests.conftest import store_articles
+from tests.conftest import rebuilt_from_scratch, store_articles, table_rows, was_rebuilt
 
 OUTLETS = [("Left Daily", "left"), ("Lean Left Post", "lean-left"), ("Middle Times", "center"),
            ("Right Herald", "lean-right"), ("Far Right Wire", "right"), ("Unrated Blog", None)]
@@ -74,3 +74,42 @@ def test_lean_tables_and_blindspots(tmp_path):
 ])
 def test_lean_bar(left, center, right, bar):
     assert lean_bar(left, center, right) == bar
+
+
+LEAN_TABLES = ["story_lean", "actor_lean", "story_blindspots"]
+
+
+def run_lean(path, minimum: int = 3) -> bool:
+    result = dg.materialize([coverage_by_lean], resources={"warehouse": WarehouseResource(path=str(path)),
+                                                           "outlet_table": OutletsResource(blindspot_min_articles=minimum)})
+    assert result.success
+    return was_rebuilt(result, "coverage_by_lean")
+
+
+def test_lean_tables_are_kept_when_nothing_changed(tmp_path):
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    assert run_lean(warehouse) is True
+    first = table_rows(warehouse, *LEAN_TABLES)
+    assert run_lean(warehouse) is False
+    assert table_rows(warehouse, *LEAN_TABLES) == first
+
+
+@pytest.mark.parametrize("edit, minimum", [
+    ("UPDATE outlets SET lean = 'center' WHERE outlet = 'Left Daily'", 3),   # the outlet file edited
+    ("UPDATE story_links SET story_id = 's-small' WHERE article_id = 's-both-0'", 3),  # stories changed
+    ("UPDATE article_texts SET outlet = 'Left Daily' WHERE article_id = 's-small-0'", 3),
+    ("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES ('s-both-1', 'okoro', 0, 1)", 3),
+    ("UPDATE actors SET name = 'Dr Daniel Okoro'", 3),
+    (None, 2),                                                                # the blindspot minimum
+])
+def test_lean_tables_follow_every_input(tmp_path, edit, minimum):
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    run_lean(warehouse)
+    before = table_rows(warehouse, *LEAN_TABLES)
+    if edit:
+        with db.write_connection(warehouse) as conn:
+            conn.execute(edit)
+    assert run_lean(warehouse, minimum) is True
+    after = table_rows(warehouse, *LEAN_TABLES)
+    assert after != before
+    assert after == rebuilt_from_scratch(warehouse, ["lean"], LEAN_TABLES, [minimum, minimum])

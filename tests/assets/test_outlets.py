@@ -11,7 +11,7 @@ from assets.outlets import host_of, match_outlets, observed_outlets, outlets, re
 from pipelines.analytics_resources import OutletsResource
 from pipelines.resources import WarehouseResource
 from warehouse import db
-from tests.conftest import store_articles
+from tests.conftest import store_articles, table_rows, was_rebuilt
 
 OUTLET_FILE = """# a comment
 outlet,variants,domains,country,language,lean,kind
@@ -80,14 +80,18 @@ def test_observed_outlets_takes_the_commonest_host():
     assert observed_outlets(grouped).rows() == [("A", 7, "a.example"), ("B", 1, None)]
 
 
-def test_outlets_asset_applies_an_edit_to_stored_articles(tmp_path):
-    warehouse = tmp_path / "w.duckdb"
+def outlets_warehouse(warehouse):
     with db.write_connection(warehouse) as conn:
         store_articles(conn, pl.DataFrame({
             "article_id": ["a1", "a2", "a3"], "source_path": ["1.txt", "2.txt", "3.txt"], "record_index": [0, 0, 0],
             "outlet": ["Northern Ledger", "harbourwire.example", None],
             "url": ["https://northernledger.example/x", None, None],
             "published_date": [date(2025, 11, 3)] * 3, "body": ["b"] * 3}))
+    return warehouse
+
+
+def test_outlets_asset_applies_an_edit_to_stored_articles(tmp_path):
+    warehouse = outlets_warehouse(tmp_path / "w.duckdb")
     outlet_file = write_file(tmp_path)
     resources = {"warehouse": WarehouseResource(path=str(warehouse)), "outlet_table": OutletsResource(path=str(outlet_file))}
     assert dg.materialize([outlets], resources=resources).success
@@ -102,3 +106,49 @@ def test_outlets_asset_applies_an_edit_to_stored_articles(tmp_path):
 def db_rows(path, sql):
     with db.read_connection(path) as conn:
         return conn.execute(sql).fetchall()
+
+
+def run_outlets(warehouse, outlet_file):
+    result = dg.materialize([outlets], resources={"warehouse": WarehouseResource(path=str(warehouse)),
+                                                  "outlet_table": OutletsResource(path=str(outlet_file))})
+    assert result.success
+    return result
+
+
+def test_outlets_are_kept_when_nothing_changed(tmp_path):
+    warehouse, outlet_file = outlets_warehouse(tmp_path / "w.duckdb"), write_file(tmp_path)
+    first = run_outlets(warehouse, outlet_file)
+    stored = table_rows(warehouse, "outlets")
+    second = run_outlets(warehouse, outlet_file)
+    assert (was_rebuilt(first, "outlets"), was_rebuilt(second, "outlets")) == (True, False)
+    assert table_rows(warehouse, "outlets") == stored
+    meta = lambda r: {k: v for k, v in r.asset_materializations_for_node("outlets")[0].metadata.items() if k != "rebuilt"}
+    assert meta(second) == meta(first)
+
+
+@pytest.mark.parametrize("edit, text, row", [
+    (None, OUTLET_FILE.replace("Lean-Left", "left"), ("Northern Ledger", "GB", "left", "national", "name", 1)),
+    (None, OUTLET_FILE.replace("N. Ledger", "N. Ledger|Ledger North"), None),  # no effect here, still rebuilt
+    ("UPDATE article_texts SET url = 'https://hw.example/1' WHERE article_id = 'a3'", OUTLET_FILE,
+     ("hw", "NL", "center", "wire", "domain", 1)),
+    ("UPDATE article_texts SET outlet = 'Blog of Nobody' WHERE article_id = 'a3'", OUTLET_FILE,
+     ("Blog of Nobody", None, None, None, "name", 1)),
+])
+def test_outlets_follow_the_file_and_the_articles(tmp_path, edit, text, row):
+    warehouse, outlet_file = outlets_warehouse(tmp_path / "w.duckdb"), write_file(tmp_path)
+    with db.write_connection(warehouse) as conn:
+        conn.execute("UPDATE article_texts SET outlet = 'hw' WHERE article_id = 'a3'")
+    run_outlets(warehouse, outlet_file)
+    if edit:
+        with db.write_connection(warehouse) as conn:
+            conn.execute(edit)
+    write_file(tmp_path, text)
+    assert was_rebuilt(run_outlets(warehouse, outlet_file), "outlets") is True
+    rows = db_rows(warehouse, "SELECT outlet, country, lean, kind, matched_by, articles FROM outlets ORDER BY 1")
+    if row:
+        assert row in rows
+    # what a from-scratch build gives
+    table = read_outlet_table(outlet_file)
+    with db.read_connection(warehouse) as conn:
+        expected = match_outlets(table, observed_outlets(db.query_frame(conn, db.read_sql("outlets_observed"))))
+    assert rows == expected.select("outlet", "country", "lean", "kind", "matched_by", "articles").rows()

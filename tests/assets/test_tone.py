@@ -3,12 +3,14 @@ warehouse."""
 
 from datetime import date
 
+import dagster as dg
 import polars as pl
 import pytest
 
-from assets.tone import mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
+from assets.tone import actor_tone, mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
+from pipelines.resources import WarehouseResource
 from warehouse import db
-from tests.conftest import store_articles
+from tests.conftest import rebuilt_from_scratch, store_articles, table_rows, was_rebuilt
 
 BODY = (
     "Harbour talks stall\n"
@@ -79,19 +81,63 @@ def test_mention_tones_scores_each_mention_once_by_its_sentence():
     ]
 
 
+def tone_warehouse(conn):
+    store_articles(conn, pl.DataFrame({
+        "article_id": ["a1", "a2", "a3"], "source_path": ["1", "2", "3"], "record_index": [0, 0, 0],
+        "published_date": [date(2026, 1, 5), date(2026, 1, 5), None],
+        "content_hash": ["h1", "h1", "h3"], "body": ["b", "b", "b"],
+    }))
+    conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
+    conn.execute("""INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES
+        ('a1', 'p:hale', 0, 4), ('a1', 'p:hale', 10, 14), ('a2', 'p:hale', 0, 4), ('a3', 'p:hale', 0, 4),
+        ('a1', 'p:hale', 50, 54)""")  # the last has no tone row: not counted
+    conn.execute("""INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES
+        ('h1', 0, 4, 0.6), ('h1', 10, 14, -0.3), ('h3', 0, 4, -0.9)""")
+
+
 def test_actor_tone_means_per_actor_and_day(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
-        store_articles(conn, pl.DataFrame({
-            "article_id": ["a1", "a2", "a3"], "source_path": ["1", "2", "3"], "record_index": [0, 0, 0],
-            "published_date": [date(2026, 1, 5), date(2026, 1, 5), None],
-            "content_hash": ["h1", "h1", "h3"], "body": ["b", "b", "b"],
-        }))
-        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
-        conn.execute("""INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES
-            ('a1', 'p:hale', 0, 4), ('a1', 'p:hale', 10, 14), ('a2', 'p:hale', 0, 4), ('a3', 'p:hale', 0, 4),
-            ('a1', 'p:hale', 50, 54)""")  # the last has no tone row: not counted
-        conn.execute("""INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES
-            ('h1', 0, 4, 0.6), ('h1', 10, 14, -0.3), ('h3', 0, 4, -0.9)""")
+        tone_warehouse(conn)
         conn.execute(db.read_sql("actor_tone"))
         rows = conn.execute("SELECT actor_id, name, day, mentions, articles, tone, positive, negative FROM actor_tone").fetchall()
     assert rows == [("p:hale", "Ann Hale", date(2026, 1, 5), 3, 2, 0.3, 2, 1)]
+
+
+def run_actor_tone(path) -> bool:
+    result = dg.materialize([actor_tone], resources={"warehouse": WarehouseResource(path=str(path))})
+    assert result.success
+    return was_rebuilt(result, "actor_tone")
+
+
+def test_actor_tone_is_kept_when_nothing_changed(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        tone_warehouse(conn)
+    assert run_actor_tone(path) is True
+    first = table_rows(path, "actor_tone")
+    assert run_actor_tone(path) is False
+    assert table_rows(path, "actor_tone") == first
+
+
+@pytest.mark.parametrize("edit", [
+    "UPDATE mention_tones SET tone = 0.9 WHERE start_char = 10",  # a sentence scored again
+    "INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES ('h1', 50, 54, 0.2)",
+    "UPDATE actor_mentions SET actor_id = 'p:other' WHERE start_char = 10",
+    "UPDATE actors SET name = 'Dr Ann Hale'",
+    "UPDATE article_texts SET published_date = DATE '2026-01-06' WHERE article_id = 'a2'",
+    "UPDATE article_texts SET published_date = DATE '2026-01-06' WHERE article_id = 'a3'",
+    "UPDATE article_texts SET content_hash = 'h3' WHERE article_id = 'a2'",  # a new body
+])
+def test_actor_tone_follows_every_input(tmp_path, edit):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        tone_warehouse(conn)
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:other', 'Other', 'person')")
+    run_actor_tone(path)
+    before = table_rows(path, "actor_tone")
+    with db.write_connection(path) as conn:
+        conn.execute(edit)
+    assert run_actor_tone(path) is True
+    after = table_rows(path, "actor_tone")
+    assert after != before
+    assert after == rebuilt_from_scratch(path, ["actor_tone"], ["actor_tone"])

@@ -61,3 +61,15 @@ def test_dagster_cli_validates_the_workspace(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Validation successful for code location media_monitor" in result.stderr + result.stdout
+
+
+def test_loading_the_definitions_imports_no_heavy_library():
+    """spaCy, datasketch (with scipy's integrators), trafilatura and py3langid cost about two
+    seconds at every process start; they are imported where they are used, so that a run with
+    nothing new (and the code server) never pays for them."""
+    heavy = ("spacy", "datasketch", "trafilatura", "py3langid", "scipy.integrate")
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, pipelines.definitions; "
+         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=300).stdout.strip()
+    assert loaded == ""

@@ -72,3 +72,28 @@ def test_key_lists_in_sql_files_read_exactly_the_listed_rows(tmp_path):
     assert "IN ('x')" in db.read_sql("dedup_articles", ids=["x"])
     with pytest.raises(ValueError, match="needs keys for ids"):
         db.read_sql("dedup_articles")
+
+
+def test_inputs_fingerprint_follows_data_and_build_but_not_row_order(tmp_path):
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        conn.execute("INSERT INTO outlets (outlet, articles) VALUES ('A', 1), ('B', 2)")
+        first = db.inputs_fingerprint(conn, "lean_inputs", "build v1", 3)
+        assert db.inputs_fingerprint(conn, "lean_inputs", "build v1", 3) == first
+        assert db.inputs_fingerprint(conn, "lean_inputs", "build v2", 3) != first, "a new release of the build"
+        assert db.inputs_fingerprint(conn, "lean_inputs", "build v1", 2) != first, "another setting"
+        conn.execute("UPDATE outlets SET lean = 'left' WHERE outlet = 'A'")
+        assert db.inputs_fingerprint(conn, "lean_inputs", "build v1", 3) != first
+        conn.execute("UPDATE outlets SET lean = NULL WHERE outlet = 'A'")
+        rows = conn.execute("SELECT * FROM outlets ORDER BY outlet DESC").fetchall()
+        conn.execute("DELETE FROM outlets")
+        conn.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)  # same rows, other order
+        assert db.inputs_fingerprint(conn, "lean_inputs", "build v1", 3) == first
+
+
+def test_build_state_records_one_fingerprint_per_table(tmp_path):
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        assert db.built_from(conn, "outlets") is None
+        db.record_build(conn, "outlets", "f1")
+        db.record_build(conn, "outlets", "f2")
+        db.record_build(conn, "actor_tone", "t1")
+        assert (db.built_from(conn, "outlets"), db.built_from(conn, "actor_tone")) == ("f2", "t1")

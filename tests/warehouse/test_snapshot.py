@@ -79,3 +79,36 @@ def test_a_session_open_in_another_process_keeps_its_copy(tmp_path):
     finally:
         reader.communicate(timeout=30)
     assert _count(target) == 3
+
+
+def test_a_publish_after_no_change_reads_and_writes_nothing(tmp_path):
+    path = tmp_path / "media.duckdb"
+    _add_rejected(path, ["a.bin"])
+    db.publish_snapshot(path)
+    again = db.publish_snapshot(path)
+    assert (again.mode, again.bytes_written) == ("unchanged", 0)
+    assert again.path.read_bytes() == path.read_bytes()
+
+
+def test_a_change_after_a_publish_is_published_even_with_its_time_set_back(tmp_path):
+    import os
+
+    path = tmp_path / "media.duckdb"
+    _add_rejected(path, ["a.bin"])
+    target = db.publish_snapshot(path).path
+    info = path.stat()
+    _add_rejected(path, ["b.bin"])
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # same modification time as stamped
+    assert db.publish_snapshot(path).mode != "unchanged"
+    assert _count(target) == 2 and target.read_bytes() == path.read_bytes()
+
+
+def test_a_copy_removed_or_replaced_is_published_again(tmp_path):
+    path = tmp_path / "media.duckdb"
+    _add_rejected(path, ["a.bin"])
+    target = db.publish_snapshot(path).path
+    target.unlink()
+    assert db.publish_snapshot(path).mode == "copy" and _count(target) == 1
+    target.write_bytes(b"not a database")
+    assert db.publish_snapshot(path).mode != "unchanged"
+    assert target.read_bytes() == path.read_bytes()
