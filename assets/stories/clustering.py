@@ -178,28 +178,26 @@ class PairScorer:
         return out
 
     def _score_part(self, rows: np.ndarray, cands: np.ndarray, target: sparse.csr_matrix) -> list:
+        # One product, read densely: rows x candidates is at most PAIR_BUDGET pairs, and most
+        # pairs of a window share some word, so a dense block costs less than sorting the
+        # product's entries into pairs.
         out = []
         m = len(cands)
-        product = (self._matrix[rows] @ target).tocoo()
-        group, col = product.col // m, product.col % m
-        key = product.row.astype(np.int64) * m + col
-        unique, inverse = np.unique(key, return_inverse=True)
-        dots = np.zeros((3, len(unique)))
-        dots[group, inverse] = product.data
-        pr, pc = unique // m, cands[unique % m]
-        ra = rows[pr]
-        cosines = [dots[i] / (self._norms[kind][ra] * self._norms[kind][pc]) for i, kind in enumerate((BODY, TITLE, ACTOR))]
-        gap = np.abs(self.days[ra] - self.days[pc])
+        dots = (self._matrix[rows] @ target).toarray().reshape(len(rows), 3, m)
+        cosines = [dots[:, i, :] / np.outer(self._norms[kind][rows], self._norms[kind][cands])
+                   for i, kind in enumerate((BODY, TITLE, ACTOR))]
+        gap = np.abs(self.days[rows][:, None] - self.days[cands][None, :])
         p = probability(pair_features(*cosines, np.nan_to_num(gap, nan=0.0)), self.model)
-        keep = (p >= LINK_THRESHOLD) & (pc != ra) & ~(gap > WINDOW_DAYS)
-        pr, pc, p, overall = pr[keep], pc[keep], p[keep], dots.sum(axis=0)[keep]
-        bounds = np.searchsorted(pr, np.arange(len(rows) + 1))
+        overall = dots.sum(axis=1)
+        keep = ((p >= LINK_THRESHOLD) & dots.any(axis=1) & (cands[None, :] != rows[:, None])
+                & ~(gap > WINDOW_DAYS))
         for i, r in enumerate(rows.tolist()):
-            lo, hi = bounds[i], bounds[i + 1]
-            order = np.argsort(pc[lo:hi], kind="stable")
-            cols, probs = pc[lo:hi][order], p[lo:hi][order]
+            idx = np.flatnonzero(keep[i])
+            order = np.argsort(cands[idx], kind="stable")
+            idx = idx[order]
+            cols, probs = cands[idx], p[i, idx]
             self._scored[r] = (cols, probs)
-            out.append((cols, probs, overall[lo:hi][order]))
+            out.append((cols, probs, overall[i, idx]))
         return out
 
     def _stacked_rows(self) -> sparse.csr_matrix:
