@@ -39,26 +39,13 @@ def timeline_chart(timelines: pl.DataFrame, coverage: pl.DataFrame,
     return frame_markdown(pl.DataFrame(rows), max_chars=200)
 
 
-def rebuild_if_changed(conn, table: str) -> bool:
-    """Rebuild the per-actor count table `table` (actor_timelines or actor_coverage, from the
-    SQL file of that name) when its inputs changed since its last build, recording the new
-    fingerprint in the same transaction; returns whether it was rebuilt."""
-    with db.transaction(conn):
-        build = db.read_sql(table)
-        inputs = db.inputs_fingerprint(conn, "actor_counts_inputs", build)
-        if db.built_from(conn, table) == inputs:
-            return False
-        conn.execute(build)
-        db.record_build(conn, table, inputs)
-    return True
-
-
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories"])
 def actor_timelines(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions, articles, unique articles (duplicate
     groups), stories and outlets."""
     with warehouse.write() as conn:
-        rebuilt = rebuild_if_changed(conn, "actor_timelines")
+        with db.transaction(conn):
+            rebuilt = db.rebuild_if_changed(conn, "actor_timelines", "actor_timelines", "actor_counts_inputs")
         rows, days = conn.execute("SELECT count(*), count(DISTINCT day) FROM actor_timelines").fetchone()
     return dg.MaterializeResult(metadata={"rows": rows, "days": days, "rebuilt": rebuilt})
 
@@ -68,7 +55,8 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     """One row per actor over all time: mentions, articles, unique articles, stories, outlets,
     first and last day seen. The metadata charts the leading actors' daily coverage."""
     with warehouse.write() as conn:
-        rebuilt = rebuild_if_changed(conn, "actor_coverage")
+        with db.transaction(conn):
+            rebuilt = db.rebuild_if_changed(conn, "actor_coverage", "actor_coverage", "actor_counts_inputs")
         coverage = db.query_frame(conn, "SELECT * FROM actor_coverage ORDER BY articles DESC, mentions DESC LIMIT ?",
                                   [CHART_ACTORS])
         leaders = coverage["actor_id"].to_list()

@@ -49,14 +49,9 @@ def coverage_by_lean(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     since the last build (`build_state`)."""
     minimum = outlet_table.blindspot_min_articles
     with warehouse.write() as conn:
+        # Rebuilt only when what the SQL reads, or the minimum passed to it, changed.
         with db.transaction(conn):
-            # Rebuilt only when what the SQL reads, or the minimum passed to it, changed.
-            build = db.read_sql("lean")
-            inputs = db.inputs_fingerprint(conn, "lean_inputs", build, minimum)
-            rebuilt = db.built_from(conn, "coverage_by_lean") != inputs
-            if rebuilt:
-                conn.execute(build, [minimum, minimum])
-                db.record_build(conn, "coverage_by_lean", inputs)
+            rebuilt = db.rebuild_if_changed(conn, "coverage_by_lean", "lean", "lean_inputs", [minimum, minimum])
         stories = db.query_frame(conn, db.read_sql("lean_preview"))
         actors = db.query_frame(conn, "SELECT name, coalesce(lean, 'unrated') AS lean, articles FROM actor_lean "
                                       "WHERE actor_id IN (SELECT actor_id FROM actor_lean GROUP BY 1 "

@@ -541,12 +541,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                 conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN '  # our own table names
                              "(SELECT content_hash FROM articles WHERE content_hash IS NOT NULL)")
             # Rebuilt only when what it is built from changed: a run with nothing new reads no body.
-            build = db.read_sql("quotes")
-            inputs = db.inputs_fingerprint(conn, "quotes_inputs", build)
-            rebuilt = db.built_from(conn, "quotes") != inputs
-            if rebuilt:
-                conn.execute(build)
-                db.record_build(conn, "quotes", inputs)
+            rebuilt = db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs")
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
     context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"

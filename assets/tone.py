@@ -162,12 +162,7 @@ def actor_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     The metadata lists the actors covered most warmly and most coldly."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            build = db.read_sql("actor_tone")
-            inputs = db.inputs_fingerprint(conn, "actor_tone_inputs", build)
-            rebuilt = db.built_from(conn, "actor_tone") != inputs
-            if rebuilt:
-                conn.execute(build)
-                db.record_build(conn, "actor_tone", inputs)
+            rebuilt = db.rebuild_if_changed(conn, "actor_tone", "actor_tone", "actor_tone_inputs")
         rows = conn.execute("SELECT count(*) FROM actor_tone").fetchone()[0]
         extremes = db.query_frame(conn, db.read_sql("actor_tone_extremes"))
     return dg.MaterializeResult(metadata={
