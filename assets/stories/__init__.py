@@ -4,12 +4,10 @@ document frequencies, merges, the `stories` rows). The features are in `features
 candidates in `candidates`, the agglomeration and its merge model in `clustering`.
 """
 
-import math
 from collections import Counter
 from datetime import datetime, timezone
 
 import dagster as dg
-import numpy as np
 import polars as pl
 
 from assets.preview import frame_markdown
@@ -17,8 +15,7 @@ from assets.progress import Progress, chunked
 from assets.stories.candidates import CANDIDATES, posting_rows
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
 from assets.stories.features import (
-    ACTOR_WEIGHT, TOP_FEATURES, article_terms, document_frequencies, exploded, headline, tfidf_matrix, weights_matrix,
-    words,
+    article_terms, document_frequencies, exploded, headline, tfidf_matrix, tfidf_rows, words,
 )
 
 FEATURE_SCHEMA = {"article_id": pl.String, "content_hash": pl.String,
@@ -68,15 +65,6 @@ def _frequencies(conn, terms: pl.DataFrame, new_df: pl.DataFrame) -> pl.DataFram
             .group_by("term").agg(pl.col("df").sum()))
 
 
-def _matrix(conn, ids: list[str], new_counts: pl.DataFrame, new_df: pl.DataFrame, documents: int):
-    """The TF-IDF rows of `ids` (`tfidf_rows`), weighed in the warehouse: the stored articles'
-    features are unnested, weighed and cut there, and only (row, column, weight, group) come back."""
-    rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)})
-    with db.registered(conn, _rows=rows, _new_counts=new_counts, _new_df=new_df):
-        weighted = db.query_frame(conn, db.read_sql("stories_weights"), [math.log(documents + 1), ACTOR_WEIGHT, TOP_FEATURES])
-    return weights_matrix(len(ids), weighted)
-
-
 def _day_range(days: pl.Series) -> tuple[int, int]:
     """The days (ordinals) a chunk's articles may find candidates in: from WINDOW_DAYS before the
     first to WINDOW_DAYS after the last; every day when one of them is undated."""
@@ -102,8 +90,9 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
     with db.registered(conn, _earlier=candidates):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
+    counts = pl.concat([new_counts, exploded(earlier)])
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
-    matrix = _matrix(conn, ids_all, new_counts, new_df, documents)
+    matrix = tfidf_rows(ids_all, counts, _frequencies(conn, counts, new_df), documents)
     links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
                                    earlier.select("article_id", "published_date", "dup_group_id", "story_id",
                                                   "story_first_date", "story_first_article"),

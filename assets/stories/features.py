@@ -137,27 +137,15 @@ def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents
             .sort("row", "w", "term", descending=[False, True, False])
             .filter(pl.int_range(pl.len()).over("row") < TOP_FEATURES))
     weighted = pl.concat([weighted.filter(pl.col("features") <= TOP_FEATURES), long])
-    weighted = weighted.with_columns((pl.col("term").rank("dense") - 1).cast(pl.Int64).alias("col"),
-                                     pl.col("term").map_batches(_kinds, return_dtype=pl.Int8).alias("kind"))
-    return weights_matrix(len(ids), weighted.select("row", "col", "w", "kind"))
-
-
-def _kinds(terms: pl.Series) -> pl.Series:
-    first = terms.str.slice(0, 1)
-    return pl.Series(np.where(first == "@", ACTOR, np.where(first == "^", TITLE, BODY)).astype(np.int8))
-
-
-def weights_matrix(rows: int, weighted: pl.DataFrame) -> sparse.csr_matrix:
-    """The L2-normalised matrix of `rows` rows from weights (row, col, w, kind: the feature group
-    of the column), carrying `kinds` (the group of each column) for `group_rows`."""
-    columns = int(weighted["col"].max()) + 1 if weighted.height else 0
+    weighted = weighted.with_columns((pl.col("term").rank("dense") - 1).cast(pl.Int64).alias("col"))
+    vocab = weighted.select("col", "term").unique("col").sort("col")
     m = sparse.csr_matrix((weighted["w"].to_numpy(), (weighted["row"].to_numpy(), weighted["col"].to_numpy())),
-                          shape=(rows, max(columns, 1)), dtype=np.float64)
+                          shape=(len(ids), max(vocab.height, 1)), dtype=np.float64)
     out = _normalised(m)
     kinds = np.zeros(out.shape[1], dtype=np.int8)
-    if columns:
-        vocab = weighted.select("col", "kind").unique("col")
-        kinds[vocab["col"].to_numpy()] = vocab["kind"].to_numpy()
+    if vocab.height:
+        first = vocab["term"].str.slice(0, 1)
+        kinds[:vocab.height] = np.where(first == "@", ACTOR, np.where(first == "^", TITLE, BODY))
     out.kinds = kinds
     return out
 
