@@ -95,7 +95,7 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
     matrix = tfidf_rows(ids_all, counts, _frequencies(conn, counts, new_df), documents)
     links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
                                    earlier.select("article_id", "published_date", "dup_group_id", "story_id",
-                                                  "story_first_date", "story_first_article"),
+                                                  "story_first_date", "story_first_article", "story_articles"),
                                    matrix, ids_all)
     return {
         "_story_links": links.with_columns(pl.lit(now).alias("linked_at")),

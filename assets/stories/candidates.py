@@ -8,7 +8,8 @@ window, keeping per new article the CANDIDATES that share most. The stories of t
 are read by their articles within the window of a new article that found them (and the undated
 ones): complete link compares a newcomer with every article of a story it could be compared
 with, and no older or later article can be; a story's first article, which decides
-which id survives a merge, comes from all its articles. So the work per chunk grows with the
+which id survives a merge, comes from all its articles, and a story read in part merges with
+no other earlier story (the pairs complete link would weigh were not all read). So the work per chunk grows with the
 stories the new articles touch in those weeks, not with the window, nor with how long a story
 has run.
 """

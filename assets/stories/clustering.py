@@ -448,8 +448,9 @@ def assign_stories(
 
     new: article_id, published_date, dup_group_id (no story yet);
     earlier: article_id, published_date, dup_group_id, story_id (stories already given), and
-    optionally story_first_date, story_first_article: the first article of the story when
-    `earlier` holds only some of its articles (those of the new articles' weeks);
+    optionally story_first_date, story_first_article, story_articles: the first article of
+    the story and its number of articles when `earlier` holds only some of its articles
+    (those of the new articles' weeks; such a story never merges with another earlier one);
     matrix: TF-IDF rows of `ids`, which hold every article of both frames.
     Copies of an article with a story join it. The other new articles (copies together) start
     as clusters of their own and merge, complete-link, with each other and with earlier
@@ -471,9 +472,13 @@ def assign_stories(
     group_rep: dict[str, int] = {}
     rep_of: dict[int, int] = {}
     earlier_rows: dict[str, list[int]] = {}
+    partial: set[str] = set()  # earlier stories of which `earlier` holds only some articles
     if "story_first_article" in earlier.columns:  # the story's first article over all its articles
         for story, d, aid in earlier.select("story_id", "story_first_date", "story_first_article").unique().iter_rows():
             first_seen[story] = (d or date.max, aid)
+    if "story_articles" in earlier.columns:
+        read = earlier.group_by("story_id").agg(pl.len().alias("read"), pl.col("story_articles").first())
+        partial = set(read.filter(pl.col("read") < pl.col("story_articles"))["story_id"].to_list())
     for aid, g, story, d in (
         earlier.sort("published_date", "article_id", nulls_last=True)
         .select("article_id", "dup_group_id", "story_id", "published_date")
@@ -517,8 +522,13 @@ def assign_stories(
                 clusters.known(a, b, cosine)
 
     def allowed(a: str, b: str) -> str | None:
-        # Earlier stories keep their ids: the older one absorbs the other.
+        # Earlier stories keep their ids: the older one absorbs the other. Two earlier stories
+        # merge only when both were read whole: complete link would compare every pair of
+        # their articles published within the window of each other, and the articles of a
+        # story's other months were not read.
         if a in existing and b in existing:
+            if a in partial or b in partial:
+                return None
             return min(a, b, key=lambda c: first_seen[c])
         if a in existing:
             return a

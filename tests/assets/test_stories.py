@@ -234,6 +234,25 @@ def test_headline_is_the_first_sentence_cut_at_a_word(text, expected):
     assert stories.headline(text) == expected
 
 
+def test_an_earlier_story_read_in_part_merges_with_no_other_earlier_story():
+    # As above, but s-vote has an article of another month that the chunk did not read: complete
+    # link cannot weigh its pairs with s-funding, so the two stay apart; the report joins one.
+    days = {"bridge-vote": date(2024, 1, 1), "bridge-report": date(2024, 2, 5), "bridge-funding": date(2024, 3, 11)}
+    everything = articles(["bridge-vote", "bridge-report", "bridge-funding"], days)
+    matrix, ids = matrix_for(everything)
+    earlier = earlier_frame({"bridge-vote": "s-vote", "bridge-funding": "s-funding"}, days).with_columns(
+        pl.Series("story_first_date", [date(2023, 11, 20), date(2024, 3, 11)]),
+        pl.Series("story_first_article", ["bridge-older", "bridge-funding"]),
+        pl.Series("story_articles", [2, 1]))
+    new = everything.filter(pl.col("article_id") == "bridge-report").select("article_id", "published_date", "dup_group_id")
+    links, merges = stories.assign_stories(new, earlier, matrix, ids)
+    assert links["story_id"].to_list()[0] in ("s-vote", "s-funding")
+    assert merges.height == 0
+    whole = earlier.with_columns(pl.Series("story_articles", [1, 1]))
+    links, merges = stories.assign_stories(new, whole, matrix, ids)
+    assert merges.rows() == [("s-funding", "s-vote")]
+
+
 @pytest.fixture
 def warehouse(tmp_path) -> WarehouseResource:
     return WarehouseResource(path=str(tmp_path / "w.duckdb"))
