@@ -218,6 +218,22 @@ class PairScorer:
                 out[i] = np.where(cols[idx] == rb, probs[idx], 0.0)
         return out
 
+    def known_below(self, ra: list[int], rb: list[int], near: np.ndarray) -> float | None:
+        """A probability below LINK_THRESHOLD among the pairs ra x rb (where `near`) that are
+        lookups (one side scored by `score_rows`: the new articles), or None. Complete link asks
+        first: most merges fail on such a pair, and then the pairs of stored articles need not
+        be computed (their minimum can only be lower, and below the threshold only the fact
+        counts: minimums only fall as clusters grow)."""
+        if self._floor >= LINK_THRESHOLD:
+            return None
+        for rows, others, mask in ((ra, rb, near), (rb, ra, near.T)):
+            idx = [i for i, r in enumerate(rows) if r in self._scored]
+            if idx and len(idx) < len(rows):
+                values = self.block([rows[i] for i in idx], others)[mask[idx]]
+                if values.size and values.min() < LINK_THRESHOLD:
+                    return float(values.min())
+        return None
+
     def block(self, ra, rb) -> np.ndarray:
         """Probabilities that the pairs ra x rb report one event. Rows scored by `score_rows`
         are looked up (a pair not remembered there is below LINK_THRESHOLD, shown as 0); other
@@ -307,32 +323,11 @@ class _Clusters:
         if not near.any():
             m = None
         else:
-            m = self._below_threshold(ra, rb, near)
+            m = self.scorer.known_below(ra, rb, near)
             if m is None:
                 m = float(self.scorer.block(ra, rb)[near].min())
         self._min[(a, b) if a < b else (b, a)] = (m, True)
         return m
-
-    def _below_threshold(self, ra: list[int], rb: list[int], near: np.ndarray) -> float | None:
-        """A similarity below LINK_THRESHOLD among the pairs of the rows already scored (the new
-        articles: their pairs are lookups), or None. Most merges complete link weighs fail on
-        such a pair, and then the pairs of stored articles need not be computed: their exact
-        minimum can only be lower, and below the threshold only the fact counts (minimums only
-        fall as clusters grow, so the two never merge either way)."""
-        scored = self.scorer._scored
-        if self.scorer._floor >= LINK_THRESHOLD:
-            return None
-        ia = [i for i, r in enumerate(ra) if r in scored]
-        if ia and len(ia) < len(ra):
-            values = self.scorer.block([ra[i] for i in ia], rb)[near[ia]]
-            if values.size and values.min() < LINK_THRESHOLD:
-                return float(values.min())
-        ib = [j for j, r in enumerate(rb) if r in scored]
-        if ib and len(ib) < len(rb):
-            values = self.scorer.block(ra, [rb[j] for j in ib])[near[:, ib]]
-            if values.size and values.min() < LINK_THRESHOLD:
-                return float(values.min())
-        return None
 
     def _near(self, rows: list[int], other: list[int]) -> list[int]:
         """The rows published within the window of any of `other`'s dates: a long-running
