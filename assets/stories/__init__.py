@@ -85,7 +85,8 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
     # The new articles look up candidates with the features they will post themselves.
     postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()),
                             dict(zip(df_new["term"], df_new["df"])), documents)
-    with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=postings):
+    query = postings.with_columns(pl.col("article_id").rank("dense").cast(pl.Int32).alias("qi"))
+    with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=query):
         candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
     with db.registered(conn, _earlier=candidates):

@@ -349,16 +349,21 @@ class _Clusters:
     def merge_all(self, allowed) -> list[tuple[str, str]]:
         """Merge linked clusters best-first (highest minimum similarity first) while it stays at
         or above LINK_THRESHOLD; `allowed(a, b)` returns the id to keep, or None when the two
-        may not merge. Returns (merged, kept) pairs in merge order."""
+        may never merge (a function of the two ids alone, and a merged cluster keeps one of
+        its ids). Returns (merged, kept) pairs in merge order."""
         heap: list = []
 
         def push(a: str, b: str) -> None:
+            if allowed(a, b) is None:
+                # Asked first: a pair that may not merge costs no minimum. Whether two may
+                # merge depends only on their ids, which a merge keeps, so it never may.
+                return
             m, exact = self.bound(a, b)
             if m is not None and m < LINK_THRESHOLD:
                 # Minimums only fall as clusters grow: these two will never merge.
                 self.neighbours[a].discard(b)
                 self.neighbours[b].discard(a)
-            elif m is not None and allowed(a, b) is not None:
+            elif m is not None:
                 heapq.heappush(heap, (-m, a, b, self.version[a], self.version[b], exact))
 
         for a in sorted(self.neighbours):

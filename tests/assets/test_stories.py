@@ -361,3 +361,48 @@ def test_a_story_is_read_by_its_articles_of_the_new_articles_weeks(warehouse, mo
         ("bridge-vote", "s-bridge-vote", "new"),
         ("orchestra-successor", "s-orchestra-successor", "new"),
     ]
+
+
+def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
+    # The candidate query ranks only the pairs at or above a cut it reads off a histogram of
+    # shared features: it must keep exactly the top CANDIDATES (shared count, then id) that a
+    # plain ranking keeps, and every hit of a new article that has fewer than that.
+    import duckdb
+    import random
+
+    rnd = random.Random(3)
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE story_postings (term VARCHAR, article_id VARCHAR, day INTEGER)")
+    conn.execute("CREATE TABLE story_links (article_id VARCHAR, story_id VARCHAR)")
+    conn.execute("CREATE TABLE article_texts (article_id VARCHAR, published_date DATE)")
+    conn.execute("CREATE TABLE article_signatures (article_id VARCHAR, dup_group_id VARCHAR)")
+    day = date(2024, 5, 1)
+    terms = [f"t{i}" for i in range(12)]
+    shared = {}
+    for i in range(40):
+        aid = f"a{i:02d}"
+        mine = rnd.sample(terms, rnd.randint(1, 6))
+        shared[aid] = len(mine)
+        conn.executemany("INSERT INTO story_postings VALUES (?, ?, ?)", [(t, aid, day.toordinal()) for t in mine])
+        conn.execute("INSERT INTO story_links VALUES (?, ?)", [aid, f"s-{aid}"])
+        conn.execute("INSERT INTO article_texts VALUES (?, ?)", [aid, day])
+        conn.execute("INSERT INTO article_signatures VALUES (?, ?)", [aid, aid])
+    # b0 and b1 share the rare term only: the second new article has two hits in all.
+    for aid in ("b0", "b1"):
+        conn.execute("INSERT INTO story_postings VALUES ('rare', ?, ?)", [aid, day.toordinal()])
+        conn.execute("INSERT INTO story_links VALUES (?, ?)", [aid, f"s-{aid}"])
+        conn.execute("INSERT INTO article_texts VALUES (?, ?)", [aid, day])
+    query = pl.DataFrame(
+        {"term": terms + ["rare"], "article_id": ["n1"] * len(terms) + ["n2"], "day": [day.toordinal()] * (len(terms) + 1),
+         "qi": [1] * len(terms) + [2]},
+        schema={"term": pl.String, "article_id": pl.String, "day": pl.Int32, "qi": pl.Int32})
+    keep = 10
+    conn.register("_query", query)
+    conn.register("_ids", pl.DataFrame({"article_id": ["n1", "n2"]}))
+    got = [r[0] for r in conn.execute(db.read_sql("stories_candidates"), [60, keep, -(2**31), 2**31 - 1]).fetchall()]
+    expected = sorted(sorted(shared, key=lambda a: (-shared[a], a))[:keep] + ["b0", "b1"])
+    ranked = sorted(shared, key=lambda a: (-shared[a], a))
+    cut = shared[ranked[keep - 1]]
+    # The cut falls inside a count (ties broken by id) and above others.
+    assert sum(v >= cut for v in shared.values()) > keep and shared[ranked[0]] > cut
+    assert got == expected

@@ -1,10 +1,11 @@
 -- Stored articles a chunk of new articles could join a story through: per new article (the
--- registered relation _query: article_id, term, day), the $2 stored articles sharing the most
+-- registered relation _query: article_id, term, day, and qi: a small integer per new article,
+-- a cheaper key to group by), the $2 stored articles sharing the most
 -- of its heaviest features, published within $1 days of it (or undated); then the articles of
 -- those articles' stories within $1 days of it, and the copies of the new articles. Ids only: their features are read
 -- next (stories_window.sql).
 WITH hits AS (
-    SELECT q.article_id AS new_id, p.article_id, count(*) AS shared
+    SELECT q.qi AS new_id, p.article_id, count(*) AS shared
     FROM _query AS q
     JOIN story_postings AS p USING (term)
     WHERE p.article_id NOT IN (SELECT article_id FROM _ids)
@@ -12,17 +13,32 @@ WITH hits AS (
       -- the same window as constants ($3, $4: the chunk's first and last day, widened by the
       -- window), so the scan skips the row groups of other months instead of joining them
       AND (p.day IS NULL OR p.day BETWEEN $3 AND $4)
-    GROUP BY q.article_id, p.article_id
+    GROUP BY q.qi, p.article_id
+),
+-- The $2 best per new article. Most pairs share one feature and rank far below the $2nd, so
+-- first the least count of shared features that still keeps $2 of them (from a small histogram
+-- per new article), and only the pairs at or above it are ranked: the same $2, a smaller sort.
+histogram AS (
+    SELECT new_id, shared, count(*) AS pairs FROM hits GROUP BY new_id, shared
+),
+cutoff AS (
+    SELECT new_id, max(shared) AS least_shared
+    FROM (SELECT new_id, shared,
+                 sum(pairs) OVER (PARTITION BY new_id ORDER BY shared DESC) AS kept
+          FROM histogram)
+    WHERE kept >= $2
+    GROUP BY new_id
 ),
 best AS (
-    SELECT new_id, article_id FROM hits
-    QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY shared DESC, article_id) <= $2
+    SELECT h.new_id, h.article_id FROM hits AS h LEFT JOIN cutoff AS c USING (new_id)
+    WHERE h.shared >= coalesce(c.least_shared, 0)
+    QUALIFY row_number() OVER (PARTITION BY h.new_id ORDER BY h.shared DESC, h.article_id) <= $2
 ),
 stories_touched AS (
     SELECT DISTINCT b.new_id, l.story_id FROM story_links AS l JOIN best AS b USING (article_id)
 ),
 new_days AS (
-    SELECT DISTINCT article_id AS new_id, day FROM _query
+    SELECT DISTINCT qi AS new_id, day FROM _query
 ),
 copies AS (
     SELECT s.article_id
