@@ -91,13 +91,17 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
     with db.registered(conn, _earlier=candidates):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
-    counts = pl.concat([new_counts, exploded(earlier)])
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
+    rows = pl.DataFrame({"article_id": new["article_id"], "row": pl.int_range(new.height, dtype=pl.Int64, eager=True)})
+    counts = pl.concat([new_counts.join(rows, on="article_id", how="inner", maintain_order="left").select("row", "term", "count"),
+                        exploded(earlier, first_row=new.height)])
     matrix = tfidf_rows(ids_all, counts, _frequencies(conn, counts, new_df), documents)
-    links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"),
-                                   earlier.select("article_id", "published_date", "dup_group_id", "story_id",
-                                                  "story_first_date", "story_first_article", "story_articles"),
-                                   matrix, ids_all)
+    # The feature lists and their rows are in the matrix now: let them go before the pairs are
+    # scored, the chunk's other peak (in a dense window they are hundreds of MB).
+    del counts, new_counts
+    earlier = earlier.select("article_id", "published_date", "dup_group_id", "story_id",
+                             "story_first_date", "story_first_article", "story_articles")
+    links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids_all)
     return {
         "_story_links": links.with_columns(pl.lit(now).alias("linked_at")),
         "_story_merges": merges.with_columns(pl.lit(now).alias("merged_at")),

@@ -105,16 +105,21 @@ def tfidf_matrix(ids: list[str], terms: dict[str, Counter], df: dict[str, int], 
 DF_SCHEMA = {"term": pl.String, "df": pl.Int64}
 
 
-def exploded(features: pl.DataFrame) -> pl.DataFrame:
-    """(article_id, term, count) rows from stored story_features rows (article_id, terms, counts)."""
-    return (features.select("article_id", pl.col("terms").alias("term"), pl.col("counts").alias("count"))
+def exploded(features: pl.DataFrame, first_row: int | None = None) -> pl.DataFrame:
+    """(article_id, term, count) rows from stored story_features rows (article_id, terms, counts).
+    With `first_row`, (row, term, count) instead: the matrix row of each article, counted from
+    `first_row` in the order of `features` (an integer instead of the id repeated on each of
+    an article's features: in a dense window millions of rows, a copy of them each step)."""
+    key = pl.col("article_id") if first_row is None else pl.int_range(pl.len(), dtype=pl.Int64).alias("row") + first_row
+    return (features.select(key, pl.col("terms").alias("term"), pl.col("counts").alias("count"))
             .explode("term", "count").drop_nulls("term").with_columns(pl.col("count").cast(pl.Int64)))
 
 
 def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows for `ids` (sublinear tf, smoothed idf), each cut to its
     TOP_FEATURES heaviest features (ties: the term first in order): the words that carry an
-    article, and fewer to multiply. `counts` has one row per (article_id, term, count), `df` the
+    article, and fewer to multiply. `counts` has one row per (article_id, term, count) (or per
+    (row, term, count), the article's row in `ids`: see `exploded`), `df` the
     document frequency of each term (term, df; a missing term counts 0). Built column-wise, so
     reading thousands of stored articles costs array operations, not a Python loop per feature.
     The matrix carries `kinds`, the feature group of each column (BODY, TITLE, ACTOR), for
@@ -122,15 +127,16 @@ def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents
     log_docs = math.log(documents + 1)
     rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
                         schema={"article_id": pl.String, "row": pl.Int64})
+    keyed = counts if "row" in counts.columns else counts.join(rows, on="article_id", how="inner")
     weighted = (
-        counts.filter(pl.col("count") > 0)
-        .join(rows, on="article_id", how="inner")
+        keyed.filter(pl.col("count") > 0)
         .join(df.select("term", pl.col("df").cast(pl.Int64)), on="term", how="left")
         .with_columns(
             ((pl.col("count").cast(pl.Float64).log() + 1.0)
              * (log_docs - (pl.col("df").fill_null(0).cast(pl.Float64) + 1.0).log() + 1.0)
              * pl.when(pl.col("term").str.starts_with("@")).then(ACTOR_WEIGHT).otherwise(1.0)).alias("w"),
             pl.len().over("row").alias("features"))
+        .select("row", "term", "w", "features")  # only what the rest needs: millions of rows in a dense window
     )
     # Only articles with more than TOP_FEATURES features are cut (heaviest first, then by term).
     long = (weighted.filter(pl.col("features") > TOP_FEATURES)
