@@ -35,7 +35,7 @@ from assets.ingest.scan import RECORD_SCHEMA, article_id
 from assets.ingest.textio import count_words, unspaced_share
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
-from pipelines.resources import WarehouseResource
+from pipelines.resources import NlpResource, WarehouseResource
 from warehouse import db
 
 ARTICLE_SCHEMA = {
@@ -539,14 +539,17 @@ def _now() -> datetime:
 
 
 @dg.asset(group_name="ingest", kinds={"python", "polars", "duckdb"}, deps=["raw_articles"])
-def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                     nlp: NlpResource) -> dg.MaterializeResult:
     """Articles with normalised, furniture-free bodies, publication dates, languages and content
     hashes (`article_texts`, the core of the public `articles` view), cleaned from the raw
     records that have no cleaned version yet, chunk by chunk; each chunk adds its per-outlet
-    line counts to `outlet_line_stats` in the same transaction."""
+    line counts to `outlet_line_stats` in the same transaction. The entity step's workers
+    start loading their model as cleaning begins."""
     with warehouse.write() as conn, db.transaction(conn):
         removed = len(conn.execute(db.read_sql("clean_remove_stale", conn)).fetchall())
         pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
+    nlp.start_workers(len(pending))
     size = warehouse.chunk_size
     chunks = chunked(pending, size)
     progress = Progress(context.log, "clean", len(pending), len(chunks))
