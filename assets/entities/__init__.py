@@ -24,6 +24,7 @@ import resource
 import time
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -165,7 +166,8 @@ def spans_by_chunk(entities: Callable[[Iterator[str]], Iterator[list[Entity]]], 
                    chunks: Iterator[pl.DataFrame]) -> Iterator[dict[str, pl.DataFrame]]:
     """The spans and run rows of each chunk of bodies, the entities coming from `entities` (one
     list per text, in order: `nlp.pipe` in this process, or `EntityWorkers.pipe`) over one
-    stream of the bodies that the pipeline's language `lang` covers."""
+    stream of the bodies that the pipeline's language `lang` covers. `entities` is called at
+    once: the entity workers start on the first bodies before the first result is asked for."""
     # A body with no detected language is analysed: the cleaner leaves it null only for texts
     # too short to tell, where a wrong guess costs nothing.
     queue: list[tuple[pl.DataFrame, pl.DataFrame]] = []  # (chunk, bodies spaCy analyses)
@@ -182,8 +184,12 @@ def spans_by_chunk(entities: Callable[[Iterator[str]], Iterator[list[Entity]]], 
         spans = pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row")
         return {"spans": spans, "runs": run_rows(chunk, todo, label)}
 
+    return _chunk_results(entities(texts()), queue, result)
+
+
+def _chunk_results(found_by_text: Iterator[list[Entity]], queue: list, result: Callable) -> Iterator[dict[str, pl.DataFrame]]:
     found: list[list[Entity]] = []
-    for ents in entities(texts()):
+    for ents in found_by_text:
         found.append(ents)
         # Chunks whose bodies all came back (chunks with nothing to analyse included).
         while queue and len(found) >= queue[0][1].height:
@@ -208,26 +214,37 @@ def share_of(content_hash: str, shares: int) -> int:
     return zlib.crc32(content_hash.encode("utf-8")) % shares
 
 
-def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
-                    processes: int | None = None) -> dict:
-    """Analyse the bodies not analysed yet (with `share` = (k, n): only those of share k of n),
-    committing chunk by chunk; returns the step's metadata."""
+@dataclass
+class EntityStream:
+    """The pending bodies on their way through spaCy: `results` gives each chunk's spans and
+    run rows, in the order of `pending`."""
+
+    pending: list[str]
+    chunks: int
+    info: PipelineInfo
+    processes: int
+    results: Iterator[dict[str, pl.DataFrame]]
+
+
+def pending_bodies(warehouse: WarehouseResource, share: tuple[int, int] | None = None) -> list[str]:
+    """Content hashes of the bodies not analysed yet (with `share` = (k, n): of share k of n)."""
     with warehouse.write() as conn:
         pending = db.query_frame(conn, db.read_sql("entities_pending"))["content_hash"].to_list()
-    stage = "entities"
     if share is not None:
-        k, n = share
-        pending = [h for h in pending if share_of(h, n) == k]
-        stage = f"entities (worker {k} of {n})"
-        context.log.info(f"entity worker {k} of {n} in process {os.getpid()}: {len(pending)} bodies pending in its share")
-    if not pending:
-        context.log.info("no new bodies to analyse")
-        return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
-    size = warehouse.chunk_size
-    batches = chunked(pending, size)
-    processes = processes or nlp.processes(len(pending))
-    # Several processes: the run's entity workers (started ahead by the clean step, or now);
-    # one: spaCy in this process.
+        pending = [h for h in pending if share_of(h, share[1]) == share[0]]
+    return pending
+
+
+def open_stream(nlp: NlpResource, warehouse: WarehouseResource, pending: list[str], processes: int) -> EntityStream:
+    """Start `pending` through spaCy: on the run's entity workers when there are several
+    processes (started ahead by the clean step, or now), else in this process."""
+    batches = chunked(pending, warehouse.chunk_size)
+
+    def chunks() -> Iterator[pl.DataFrame]:
+        for hashes in batches:
+            with warehouse.write() as conn:
+                yield db.query_frame(conn, db.read_sql("entities_bodies", hashes=hashes))
+
     workers = nlp.entity_workers(processes)
     if workers is None:
         pipeline = load_pipeline(nlp.pipeline)
@@ -237,18 +254,44 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
             return entities_of(pipeline.pipe(texts, batch_size=nlp.batch_size))
     else:
         info, entities, processes = workers.info(), workers.pipe, workers.processes
-    context.log.info(f"{len(pending)} new bodies in {len(batches)} chunks, {info.label} on {processes} process(es)")
-    progress = Progress(context.log, stage, len(pending), len(batches), unit="bodies")
+    return EntityStream(pending, len(batches), info, processes, spans_by_chunk(entities, info.lang, info.label, chunks()))
 
-    def chunks() -> Iterator[pl.DataFrame]:
-        for hashes in batches:
-            with warehouse.write() as conn:
-                yield db.query_frame(conn, db.read_sql("entities_bodies", hashes=hashes))
+
+def begin_ahead(nlp: NlpResource, warehouse: WarehouseResource) -> None:
+    """Start the pending bodies through the entity workers started ahead, if any, so that spaCy
+    works while the steps between cleaning and the entity step run; the entity step takes the
+    stream over when its pending bodies are still these (`NlpResource.take_stream`). The
+    batches are those the entity step would send itself, so the spans are the same."""
+    if nlp.has_workers():
+        pending = pending_bodies(warehouse)
+        if pending:
+            nlp.keep_stream(open_stream(nlp, warehouse, pending, nlp.processes(len(pending))))
+
+
+def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
+                    processes: int | None = None) -> dict:
+    """Analyse the bodies not analysed yet (with `share` = (k, n): only those of share k of n),
+    committing chunk by chunk; returns the step's metadata."""
+    pending = pending_bodies(warehouse, share)
+    stage = "entities"
+    if share is not None:
+        k, n = share
+        stage = f"entities (worker {k} of {n})"
+        context.log.info(f"entity worker {k} of {n} in process {os.getpid()}: {len(pending)} bodies pending in its share")
+    if not pending:
+        nlp.close_workers()
+        context.log.info("no new bodies to analyse")
+        return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
+    begun = nlp.take_stream(pending)
+    stream = begun or open_stream(nlp, warehouse, pending, processes or nlp.processes(len(pending)))
+    info, processes = stream.info, stream.processes
+    context.log.info(f"{len(pending)} new bodies in {stream.chunks} chunks, {info.label} on {processes} process(es)")
+    progress = Progress(context.log, stage, len(pending), stream.chunks, unit="bodies")
 
     analysed = skipped = spans = 0
     started, cpu_started = time.monotonic(), _cpu_seconds()
     labels: Counter = Counter()
-    for result in spans_by_chunk(entities, info.lang, info.label, chunks()):
+    for result in stream.results:
         runs = result["runs"].with_columns(pl.lit(_now()).alias("analysed_at"))
         with warehouse.write() as conn, db.transaction(conn):
             with db.registered(conn, _runs=runs, _spans=result["spans"]):
@@ -267,6 +310,7 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
         "pipeline": info.label,
         "components": ", ".join(info.components),
         "processes": processes,
+        "begun_ahead": begun is not None,
         "bodies_analysed": analysed,
         "bodies_skipped": skipped,
         "spans": spans,

@@ -120,29 +120,10 @@ class EntityWorkers:
         return self._info
 
     def pipe(self, texts: Iterator[str]) -> Iterator[list[Entity]]:
-        """The entities of each text, in the order of `texts`; a few batches are in flight at
-        once, so every worker always has the next one."""
-        self.info()
-        texts = iter(texts)
-        batches = iter(lambda: list(itertools.islice(texts, self.batch_size)), [])
-        done: dict[int, list] = {}
-        sent = returned = self._numbered
-        exhausted = False
-        while True:
-            while not exhausted and sent - returned < 2 * self.processes:
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                else:
-                    self._tasks.put((sent, batch))
-                    sent += 1
-                    self._numbered = sent
-            if returned == sent:
-                return
-            while returned not in done:
-                self._receive(done)
-            yield from done.pop(returned)
-            returned += 1
+        """The entities of each text, in the order of `texts`. The first batches go to the
+        workers at once, before the first result is asked for; then a few batches stay in
+        flight, so every worker always has the next one."""
+        return _Stream(self, iter(texts))
 
     def close(self) -> None:
         for _ in self._procs:
@@ -154,3 +135,43 @@ class EntityWorkers:
                 proc.join()
         self._tasks.close()
         self._results.close()
+
+
+class _Stream:
+    """One `EntityWorkers.pipe`: numbered batches out, their entities back in order."""
+
+    def __init__(self, workers: EntityWorkers, texts: Iterator[str]):
+        workers.info()
+        self._workers, self._texts = workers, texts
+        self._done: dict[int, list] = {}
+        self._sent = self._returned = workers._numbered
+        self._exhausted = False
+        self._ready: Iterator[list[Entity]] = iter(())
+        self._fill()
+
+    def _fill(self) -> None:
+        workers = self._workers
+        while not self._exhausted and self._sent - self._returned < 2 * workers.processes:
+            batch = list(itertools.islice(self._texts, workers.batch_size))
+            if not batch:
+                self._exhausted = True
+            else:
+                workers._tasks.put((self._sent, batch))
+                self._sent += 1
+                workers._numbered = self._sent
+
+    def __iter__(self) -> "_Stream":
+        return self
+
+    def __next__(self) -> list[Entity]:
+        while True:
+            entities = next(self._ready, None)
+            if entities is not None:
+                return entities
+            if self._returned == self._sent:
+                raise StopIteration
+            while self._returned not in self._done:
+                self._workers._receive(self._done)
+            self._ready = iter(self._done.pop(self._returned))
+            self._returned += 1
+            self._fill()
