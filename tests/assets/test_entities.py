@@ -146,3 +146,82 @@ def test_pipeline_can_be_a_folder():
     nlp = load_pipeline(str(folder))
     assert nlp.pipe_names == ["ner"]
     assert [(e.text, e.label_) for e in nlp(SENTENCE).ents][:1] == [("Angela Merkel", "PERSON")]
+
+
+WIRE_TEXTS = [
+    "Olaf Scholz flew to Warsaw on Tuesday to meet Donald Tusk about grain exports.",
+    "",
+    "The European Central Bank in Frankfurt left rates unchanged, Christine Lagarde said.",
+    "Shares of Siemens rose 3 percent in Munich after the company raised its forecast.",
+    "No names here at all, only a quiet sentence about the weather.",
+    "Kenya's president William Ruto opened the summit in Nairobi with a call for debt relief.",
+    "Firefighters in California battled a wildfire near Los Angeles for a third day.",
+]
+
+
+def test_entity_workers_find_the_spans_nlp_pipe_finds():
+    from assets.entities.workers import EntityWorkers, entities_of
+
+    nlp = load_pipeline(PIPELINE)
+    expected = list(entities_of(nlp.pipe(WIRE_TEXTS, batch_size=3)))
+    workers = EntityWorkers(PIPELINE, 2, batch_size=3)
+    try:
+        assert workers.info().label == pipeline_label(nlp) and workers.info().lang == "en"
+        assert list(workers.pipe(iter(WIRE_TEXTS))) == expected
+        assert list(workers.pipe(iter(WIRE_TEXTS[:2]))) == expected[:2]  # a second stream on the same workers
+    finally:
+        workers.close()
+    assert expected[0][1] == ("Warsaw", "GPE", 20, 26) and expected[1] == []
+
+
+def test_entity_workers_die_with_the_run_that_started_them(tmp_path):
+    """A run killed with kill -9 leaves no worker behind (it would keep the run lock's file open)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, signal, sys\n"
+              "from assets.entities.workers import EntityWorkers\n"
+              f"workers = EntityWorkers({PIPELINE!r}, 2, batch_size=4)\n"
+              "workers.info()\n"
+              "print(' '.join(str(p.pid) for p in workers._procs), flush=True)\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert run.returncode == -signal.SIGKILL
+    pids = [int(p) for p in run.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in pids if os.path.exists(f"/proc/{p}") and "Z" not in open(f"/proc/{p}/stat").read().split()[2]]
+    assert alive == []
+
+
+def test_clean_step_begins_the_entity_step_on_its_workers(tmp_path, landing, resources):
+    """With several processes the clean step starts the entity workers and the pending bodies
+    through them; the entity step takes that stream over, with the spans of one process."""
+    from assets.clean import cleaned_articles
+    from assets.ingest import raw_articles
+    from pipelines.resources import WarehouseResource
+
+    for k, text in enumerate(WIRE_TEXTS * 2):
+        (landing / f"wire-{k:02d}.txt").write_text(f"Story {k}\n\n{text} Report number {k} from the desk.\n",
+                                                   encoding="utf-8")
+    stored = {}
+    for processes in (1, 2):
+        warehouse = WarehouseResource(path=str(tmp_path / f"w{processes}.duckdb"))
+        run = dg.materialize([raw_articles, cleaned_articles, entity_spans],
+                             resources={**resources, "warehouse": warehouse,
+                                        "nlp": NlpResource(n_process=processes, batch_size=2)})
+        assert run.success
+        metadata = run.asset_materializations_for_node("entity_spans")[0].metadata
+        assert metadata["processes"].value == processes
+        assert metadata["begun_ahead"].value == (processes > 1)
+        with warehouse.read() as conn:
+            stored[processes] = conn.execute("SELECT * EXCLUDE (analysed_at) FROM entity_runs JOIN entity_spans "
+                                             "USING (content_hash) ORDER BY ALL").fetchall()
+    assert len(stored[1]) > 20 and stored[2] == stored[1]

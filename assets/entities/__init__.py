@@ -7,6 +7,10 @@ needs are loaded, and the pipeline is loaded once per process. The spans are sto
 label, exact offsets); deciding which of them are actors is the `actors` step's job, so that
 it can be redone from stored spans without running the model again.
 
+On several processes (setting MEDIA_MONITOR_NLP_PROCESSES) the bodies go to the run's entity
+workers (`workers.py`): the clean step starts them when it has articles to clean, so they load
+the model while cleaning runs, and they send back spans rather than whole Docs.
+
 With several entity workers (setting MEDIA_MONITOR_ENTITY_WORKERS, on a DuckLake warehouse) the
 asset is a graph of one op per worker: worker k takes the pending bodies whose content hash
 falls in share k (`share_of`), so the shares are disjoint and the same on every re-run, and
@@ -20,9 +24,10 @@ import resource
 import time
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import dagster as dg
 import polars as pl
@@ -30,6 +35,7 @@ import polars as pl
 if TYPE_CHECKING:  # spaCy itself is imported where it is used: it costs about a second at every process start
     from spacy.language import Language
 
+from assets.entities.workers import Entity, PipelineInfo, entities_of
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
 from pipelines.resources import NlpResource, WarehouseResource
@@ -152,40 +158,52 @@ def stream_spans(
     """`extract_spans` over a stream of chunks of bodies (content_hash, language, body), one
     result per chunk, through ONE `nlp.pipe`: with several processes the workers and their
     model stay up for the whole stream instead of starting again for every chunk."""
-    label = pipeline_label(nlp)
+    return spans_by_chunk(lambda texts: entities_of(nlp.pipe(texts, batch_size=batch_size, n_process=n_process)),
+                          nlp.lang, pipeline_label(nlp), chunks)
+
+
+def spans_by_chunk(entities: Callable[[Iterator[str]], Iterator[list[Entity]]], lang: str, label: str,
+                   chunks: Iterator[pl.DataFrame]) -> Iterator[dict[str, pl.DataFrame]]:
+    """The spans and run rows of each chunk of bodies, the entities coming from `entities` (one
+    list per text, in order: `nlp.pipe` in this process, or `EntityWorkers.pipe`) over one
+    stream of the bodies that the pipeline's language `lang` covers. `entities` is called at
+    once: the entity workers start on the first bodies before the first result is asked for."""
     # A body with no detected language is analysed: the cleaner leaves it null only for texts
     # too short to tell, where a wrong guess costs nothing.
     queue: list[tuple[pl.DataFrame, pl.DataFrame]] = []  # (chunk, bodies spaCy analyses)
 
     def texts() -> Iterator[str]:
         for chunk in chunks:
-            speaks = pl.col("language").is_null() | (pl.col("language") == nlp.lang)
+            speaks = pl.col("language").is_null() | (pl.col("language") == lang)
             todo = chunk.filter(speaks)
             queue.append((chunk, todo))
             yield from todo["body"].fill_null("").to_list()
 
-    def result(chunk: pl.DataFrame, todo: pl.DataFrame, docs: list) -> dict[str, pl.DataFrame]:
-        rows = [(h, e.text, e.label_, e.start_char, e.end_char)
-                for h, doc in zip(todo["content_hash"].to_list(), docs) for e in doc.ents]
+    def result(chunk: pl.DataFrame, todo: pl.DataFrame, found: list[list[Entity]]) -> dict[str, pl.DataFrame]:
+        rows = [(h, *entity) for h, ents in zip(todo["content_hash"].to_list(), found) for entity in ents]
         spans = pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row")
         return {"spans": spans, "runs": run_rows(chunk, todo, label)}
 
-    docs: list = []
-    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
-        docs.append(doc)
+    return _chunk_results(entities(texts()), queue, result)
+
+
+def _chunk_results(found_by_text: Iterator[list[Entity]], queue: list, result: Callable) -> Iterator[dict[str, pl.DataFrame]]:
+    found: list[list[Entity]] = []
+    for ents in found_by_text:
+        found.append(ents)
         # Chunks whose bodies all came back (chunks with nothing to analyse included).
-        while queue and len(docs) >= queue[0][1].height:
+        while queue and len(found) >= queue[0][1].height:
             chunk, todo = queue.pop(0)
-            yield result(chunk, todo, docs[: todo.height])
-            docs = docs[todo.height:]
+            yield result(chunk, todo, found[: todo.height])
+            found = found[todo.height:]
     while queue:  # trailing chunks with nothing for spaCy
         chunk, todo = queue.pop(0)
-        yield result(chunk, todo, docs[: todo.height])
-        docs = docs[todo.height:]
+        yield result(chunk, todo, found[: todo.height])
+        found = found[todo.height:]
 
 
 def _cpu_seconds() -> float:
-    """Processor time of this process and its finished children (nlp.pipe's processes)."""
+    """Processor time of this process and its finished children (entity workers once closed)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -196,38 +214,84 @@ def share_of(content_hash: str, shares: int) -> int:
     return zlib.crc32(content_hash.encode("utf-8")) % shares
 
 
-def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
-                    processes: int | None = None) -> dict:
-    """Analyse the bodies not analysed yet (with `share` = (k, n): only those of share k of n),
-    committing chunk by chunk; returns the step's metadata."""
+@dataclass
+class EntityStream:
+    """The pending bodies on their way through spaCy: `results` gives each chunk's spans and
+    run rows, in the order of `pending`."""
+
+    pending: list[str]
+    chunks: int
+    info: PipelineInfo
+    processes: int
+    results: Iterator[dict[str, pl.DataFrame]]
+
+
+def pending_bodies(warehouse: WarehouseResource, share: tuple[int, int] | None = None) -> list[str]:
+    """Content hashes of the bodies not analysed yet (with `share` = (k, n): of share k of n)."""
     with warehouse.write() as conn:
         pending = db.query_frame(conn, db.read_sql("entities_pending"))["content_hash"].to_list()
-    stage = "entities"
     if share is not None:
-        k, n = share
-        pending = [h for h in pending if share_of(h, n) == k]
-        stage = f"entities (worker {k} of {n})"
-        context.log.info(f"entity worker {k} of {n} in process {os.getpid()}: {len(pending)} bodies pending in its share")
-    if not pending:
-        context.log.info("no new bodies to analyse")
-        return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
-    size = warehouse.chunk_size
-    batches = chunked(pending, size)
-    pipeline = load_pipeline(nlp.pipeline)
-    processes = processes or nlp.processes(len(pending))
-    context.log.info(f"{len(pending)} new bodies in {len(batches)} chunks, {pipeline_label(pipeline)} "
-                     f"on {processes} process(es)")
-    progress = Progress(context.log, stage, len(pending), len(batches), unit="bodies")
+        pending = [h for h in pending if share_of(h, share[1]) == share[0]]
+    return pending
+
+
+def open_stream(nlp: NlpResource, warehouse: WarehouseResource, pending: list[str], processes: int) -> EntityStream:
+    """Start `pending` through spaCy: on the run's entity workers when there are several
+    processes (started ahead by the clean step, or now), else in this process."""
+    batches = chunked(pending, warehouse.chunk_size)
 
     def chunks() -> Iterator[pl.DataFrame]:
         for hashes in batches:
             with warehouse.write() as conn:
                 yield db.query_frame(conn, db.read_sql("entities_bodies", hashes=hashes))
 
+    workers = nlp.entity_workers(processes)
+    if workers is None:
+        pipeline = load_pipeline(nlp.pipeline)
+        info = PipelineInfo(pipeline.lang, pipeline_label(pipeline), tuple(pipeline.pipe_names))
+
+        def entities(texts: Iterator[str]) -> Iterator[list[Entity]]:
+            return entities_of(pipeline.pipe(texts, batch_size=nlp.batch_size))
+    else:
+        info, entities, processes = workers.info(), workers.pipe, workers.processes
+    return EntityStream(pending, len(batches), info, processes, spans_by_chunk(entities, info.lang, info.label, chunks()))
+
+
+def begin_ahead(nlp: NlpResource, warehouse: WarehouseResource) -> None:
+    """Start the pending bodies through the entity workers started ahead, if any, so that spaCy
+    works while the steps between cleaning and the entity step run; the entity step takes the
+    stream over when its pending bodies are still these (`NlpResource.take_stream`). The
+    batches are those the entity step would send itself, so the spans are the same."""
+    if nlp.has_workers():
+        pending = pending_bodies(warehouse)
+        if pending:
+            nlp.keep_stream(open_stream(nlp, warehouse, pending, nlp.processes(len(pending))))
+
+
+def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
+                    processes: int | None = None) -> dict:
+    """Analyse the bodies not analysed yet (with `share` = (k, n): only those of share k of n),
+    committing chunk by chunk; returns the step's metadata."""
+    pending = pending_bodies(warehouse, share)
+    stage = "entities"
+    if share is not None:
+        k, n = share
+        stage = f"entities (worker {k} of {n})"
+        context.log.info(f"entity worker {k} of {n} in process {os.getpid()}: {len(pending)} bodies pending in its share")
+    if not pending:
+        nlp.close_workers()
+        context.log.info("no new bodies to analyse")
+        return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
+    begun = nlp.take_stream(pending)
+    stream = begun or open_stream(nlp, warehouse, pending, processes or nlp.processes(len(pending)))
+    info, processes = stream.info, stream.processes
+    context.log.info(f"{len(pending)} new bodies in {stream.chunks} chunks, {info.label} on {processes} process(es)")
+    progress = Progress(context.log, stage, len(pending), stream.chunks, unit="bodies")
+
     analysed = skipped = spans = 0
     started, cpu_started = time.monotonic(), _cpu_seconds()
     labels: Counter = Counter()
-    for result in stream_spans(pipeline, chunks(), batch_size=nlp.batch_size, n_process=processes):
+    for result in stream.results:
         runs = result["runs"].with_columns(pl.lit(_now()).alias("analysed_at"))
         with warehouse.write() as conn, db.transaction(conn):
             with db.registered(conn, _runs=runs, _spans=result["spans"]):
@@ -237,14 +301,16 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
         spans += result["spans"].height
         labels.update(result["spans"]["entity_label"].to_list())
         progress.step(runs.height)
+    nlp.close_workers()  # the rest of the run has no use for them or their memory
     by_label = pl.DataFrame(sorted(labels.items(), key=lambda kv: -kv[1]), schema={"entity_label": pl.String, "spans": pl.Int64}, orient="row")
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     # Processor time says what a worker costs whatever else the machine runs (sizing).
     context.log.info(f"{stage}: {analysed + skipped} bodies in {wall:.1f} s wall, {cpu:.1f} s processor time")
     return {
-        "pipeline": pipeline_label(pipeline),
-        "components": ", ".join(pipeline.pipe_names),
+        "pipeline": info.label,
+        "components": ", ".join(info.components),
         "processes": processes,
+        "begun_ahead": begun is not None,
         "bodies_analysed": analysed,
         "bodies_skipped": skipped,
         "spans": spans,
@@ -256,8 +322,8 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
 def entity_spans(context: dg.AssetExecutionContext, nlp: NlpResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Named-entity spans (spaCy) of every distinct article body not analysed before
     (`entity_spans`), with a row per body in `entity_runs`: analysed, or skipped with the reason
-    (a language the pipeline does not speak). Bodies stream through one `nlp.pipe` on every core
-    (setting MEDIA_MONITOR_NLP_PROCESSES) and commit chunk by chunk."""
+    (a language the pipeline does not speak). Bodies stream through the run's entity workers on
+    every core (setting MEDIA_MONITOR_NLP_PROCESSES) and commit chunk by chunk."""
     return dg.MaterializeResult(metadata=extract_pending(context, nlp, warehouse))
 
 
