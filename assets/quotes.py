@@ -18,6 +18,7 @@ import dagster as dg
 import polars as pl
 
 from assets.preview import frame_markdown
+from assets.progress import chunked
 from assets.tone import sentence_spans
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -508,6 +509,23 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"content_hash": pl.String, **QUOTE_SCHEMA}, orient="row")
 
 
+def rebuild_quotes(conn, chunk_size: int) -> bool:
+    """Rebuild `quotes` when what it is built from changed since its last build (`build_state`),
+    `chunk_size` articles at a time in article order (a statement over every article held all
+    bodies and mentions of the corpus in DuckDB's memory); returns whether it was rebuilt. The
+    caller holds the transaction."""
+    sql = db.read_sql("quotes")
+    fingerprint = db.inputs_fingerprint(conn, "quotes_inputs", sql)
+    if db.built_from(conn, "quotes") == fingerprint:
+        return False
+    conn.execute(db.read_sql("quotes_table"))
+    articles = [article_id for (article_id,) in conn.execute(db.read_sql("quotes_articles")).fetchall()]
+    for chunk in chunked(articles, chunk_size):
+        conn.execute(sql, [chunk[0], chunk[-1]])
+    db.record_build(conn, "quotes", fingerprint)
+    return True
+
+
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors"])
 def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Who said what: direct and reported quotations with the speaker resolved to an actor
@@ -541,7 +559,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                 conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN '  # our own table names
                              "(SELECT content_hash FROM articles WHERE content_hash IS NOT NULL)")
             # Rebuilt only when what it is built from changed: a run with nothing new reads no body.
-            rebuilt = db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs")
+            rebuilt = rebuild_quotes(conn, warehouse.chunk_size)
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
     context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"

@@ -44,7 +44,7 @@ import polars as pl
 
 from assets.actors.aliases import AliasRules, alias_rules, read_aliases
 from assets.actors.candidates import Mention
-from assets.actors.chunks import Spill
+from assets.actors.chunks import Spill, publish
 from assets.actors.lexicons import Gazetteer, load_gazetteer, load_lexicon
 from assets.actors.resolution import (
     CONTRIBUTION_SCHEMA,
@@ -235,8 +235,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
                 conn.unregister("analysed")
             for table, name in CACHE_TABLES.items():
                 spill.insert(conn, name, table)
-            with db.registered(conn, _resolutions=resolutions, _resolved_hashes=hashes(resolved)):
-                affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
+            affected = publish(conn, resolutions, hashes(resolved), warehouse.chunk_size)
             actor_count, mention_count, top = _published(conn)
     preview = frame_markdown(top)
     context.log.info(

@@ -3,8 +3,11 @@
 The step reads the bodies in chunks twice, once to learn what they tell the corpus and once to
 resolve them given the corpus, and writes its cache in one transaction at the end. What it
 keeps of each chunk in between (the first passes, and the rows for the cache tables) is set
-aside on disk as Parquet, a part per chunk, and inserted from there: the rows of a first load
-grow with the corpus, the step's memory does not.
+aside on disk as Parquet, a part per chunk, and inserted from there a part at a time; the
+mentions and `actors` are then published in the same transaction a chunk at a time too. The
+rows of a first load grow with the corpus, the step's memory does not: one statement over all
+of them (a parallel insert of every part, a window over every mention) held them all in
+DuckDB's memory at once, about 300 MB more at 30,000 articles.
 """
 
 from collections import defaultdict
@@ -12,6 +15,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from assets.progress import chunked
+from warehouse import db
 
 
 class Spill:
@@ -31,7 +37,31 @@ class Spill:
         return pl.read_parquet(self.parts[name][part])
 
     def insert(self, conn: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
-        """Append every part of `name` to `table`, matching columns by name."""
-        if self.parts[name]:
+        """Append every part of `name` to `table`, matching columns by name, in order, one
+        part per statement: DuckDB's parallel insert of all parts at once buffers them all."""
+        for path in self.parts[name]:
             # `table` comes from our own code, never from input: identifiers cannot be parameters.
-            conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)', [[str(p) for p in self.parts[name]]])
+            conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)', [str(path)])
+
+
+def publish(conn: duckdb.DuckDBPyConnection, resolutions: pl.DataFrame, resolved: pl.DataFrame, chunk_size: int) -> int:
+    """Publish the step's results inside the caller's transaction, after the cache tables are
+    written: the signature -> actor table `resolutions`, the mentions of the affected articles
+    (bodies `resolved` this run among them), and `actors`; returns how many articles were
+    affected. Mentions are written `chunk_size` articles at a time and `actors` is built from
+    shares of `chunk_size` bodies at a time, so no statement holds every mention of the corpus."""
+    with db.registered(conn, _resolutions=resolutions, _resolved_hashes=resolved):
+        affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
+    articles = db.query_frame(conn, db.read_sql("actors_affected"))
+    for first in range(0, articles.height, chunk_size):
+        chunk = articles.slice(first, chunk_size)
+        conn.execute(db.read_sql("actors_publish_mentions", articles=chunk["article_id"], hashes=chunk["content_hash"]))
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _actor_parts (actor_id VARCHAR, name VARCHAR, name_first VARCHAR, "
+        "actor_type VARCHAR, actor_type_first VARCHAR, ambiguous VARCHAR[], ambiguous_first VARCHAR, aliases VARCHAR[])"
+    )
+    bodies = conn.execute("SELECT DISTINCT content_hash FROM actor_local_mentions ORDER BY content_hash").fetchall()
+    for chunk in chunked([h for (h,) in bodies], chunk_size):
+        conn.execute(db.read_sql("actors_parts"), [chunk[0], chunk[-1]])
+    conn.execute(db.read_sql("actors_rebuild"))
+    return affected

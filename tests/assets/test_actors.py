@@ -17,6 +17,7 @@ import pytest
 from assets.actors import actors
 from assets.actors.aliases import read_aliases
 from assets.actors.candidates import in_compound_adjective, table_names
+from assets.actors.chunks import publish
 from assets.actors.lexicons import load_lexicon
 from assets.actors.names import actor_id_for, clean_span, junk_reason, name_key
 from assets.actors.resolution import resolve
@@ -495,6 +496,55 @@ def test_chunks_of_one_body_resolve_as_one_chunk_of_all(tmp_path):
         one, all_ = (warehouse_rows(w, f"SELECT * FROM {table} ORDER BY ALL") for w in warehouses)
         assert one == all_, table
         assert one, table
+
+def test_publish_in_chunks_takes_each_actor_from_its_first_mention_in_the_corpus(tmp_path):
+    """`publish` writes mentions a chunk of articles at a time and builds `actors` from shares
+    of a chunk of bodies at a time: with chunks of one body, an actor's name, type and
+    ambiguity are still those of its first mention in the corpus order (skipping mentions that
+    resolve to none), its aliases every surface, and of two mentions covering the same text of a
+    body only the first counts."""
+    warehouse = WarehouseResource(path=str(tmp_path / "publish.duckdb"))
+    texts = pl.DataFrame({
+        "article_id": ["a1", "a2", "a2-copy", "a3"], "source_path": ["1.txt", "2.txt", "copy/2.txt", "3.txt"],
+        "record_index": [0, 0, 0, 0], "content_hash": ["h1", "h2", "h2", "h3"],
+    }).cast({"record_index": pl.Int32})
+    # (content_hash, start, end, surface, signature, position): h3 is first in the corpus order,
+    # though last by content hash; in h1 two mentions cover "Smith" at 10-15, the first wins.
+    local = pl.DataFrame(
+        [("h1", 0, 9, "Jon Smith", "s-jon", "2"), ("h1", 10, 15, "Smith", "s-smith", "3"),
+         ("h1", 10, 15, "Smith", "s-other", "4"), ("h2", 0, 5, "Smith", "s-smith", "5"),
+         ("h3", 0, 9, "J. Smith", "s-j", "1"), ("h3", 20, 26, "Berlin", "s-berlin", "6")],
+        schema={"content_hash": pl.String, "start_char": pl.Int32, "end_char": pl.Int32, "surface": pl.String,
+                "signature": pl.String, "position": pl.String}, orient="row",
+    ).with_columns(pl.lit("PERSON").alias("entity_label"), pl.lit("ner").alias("source"))
+    resolutions = pl.DataFrame(
+        [("s-j", "person:jon-smith", None, None, None),
+         ("s-jon", "person:jon-smith", "Jon Smith", "person", None),
+         ("s-smith", "person:jon-smith", "Smith", "person", ["Jon Smith", "Ann Smith"]),
+         ("s-other", "person:ann-smith", "Ann Smith", "person", None),
+         ("s-berlin", "place:berlin", "Berlin", "place", None)],
+        schema={"signature": pl.String, "actor_id": pl.String, "name": pl.String, "actor_type": pl.String,
+                "ambiguous": pl.List(pl.String)}, orient="row",
+    )
+    with warehouse.write() as conn, db.transaction(conn):
+        db.insert_frame(conn, "article_texts", texts)
+        db.insert_frame(conn, "entity_runs", pl.DataFrame({"content_hash": ["h1", "h2", "h3"], "status": ["analysed"] * 3}))
+        db.insert_frame(conn, "actor_local_mentions", local)
+        affected = publish(conn, resolutions, db.keys_frame("content_hash", ["h1", "h2", "h3"]), chunk_size=1)
+    assert affected == 4
+    assert warehouse_rows(warehouse, "SELECT article_id, actor_id, surface, start_char FROM actor_mentions ORDER BY ALL") == [
+        ("a1", "person:jon-smith", "Jon Smith", 0), ("a1", "person:jon-smith", "Smith", 10),
+        ("a2", "person:jon-smith", "Smith", 0), ("a2-copy", "person:jon-smith", "Smith", 0),
+        ("a3", "person:jon-smith", "J. Smith", 0), ("a3", "place:berlin", "Berlin", 20),
+    ]
+    assert warehouse_rows(warehouse, "SELECT actor_id, name, actor_type, aliases, mentions, articles, ambiguous "
+                                     "FROM actors ORDER BY actor_id") == [
+        ("person:jon-smith", "Jon Smith", "person", ["J. Smith", "Jon Smith", "Smith"], 5, 4, ["Jon Smith", "Ann Smith"]),
+        ("place:berlin", "Berlin", "place", ["Berlin"], 1, 1, None),
+    ]
+    assert warehouse_rows(warehouse, "SELECT article_id, content_hash FROM actor_articles ORDER BY ALL") == [
+        ("a1", "h1"), ("a2", "h2"), ("a2-copy", "h2"), ("a3", "h3")]
+
 
 # --- provenance, name variants, ambiguity ------------------------------------------------------
 

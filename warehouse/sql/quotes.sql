@@ -1,6 +1,9 @@
 -- Who said what, per article: the quotations found in its body (quote_spans, per content hash)
--- with the speaker's actor from the article's own mention at the speaker's offsets.
-CREATE OR REPLACE TABLE quotes AS
+-- with the speaker's actor from the article's own mention at the speaker's offsets. Appended
+-- for the articles with ids from $1 to $2 into the table quotes_table.sql creates: the step
+-- rebuilds `quotes` a range of articles at a time, in article order, so that no statement
+-- holds every body and mention of the corpus.
+INSERT INTO quotes
 SELECT
     a.article_id,
     m.actor_id,
@@ -18,6 +21,8 @@ JOIN articles AS a ON a.content_hash = q.content_hash
 LEFT JOIN (
     SELECT article_id, start_char, end_char, min(actor_id) AS actor_id
     FROM actor_mentions
+    WHERE article_id BETWEEN $1 AND $2
     GROUP BY article_id, start_char, end_char
 ) AS m ON m.article_id = a.article_id AND m.start_char = q.speaker_start AND m.end_char = q.speaker_end
+WHERE a.article_id BETWEEN $1 AND $2
 ORDER BY a.article_id, q.start_char;
