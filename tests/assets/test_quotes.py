@@ -208,8 +208,8 @@ def test_quotes_are_rebuilt_a_range_of_articles_at_a_time(ferry_run, resources, 
     assert dg.materialize(all_assets, resources=resources).success
     with db.write_connection(path) as conn, db.transaction(conn):
         conn.execute("DELETE FROM build_state WHERE name = 'quotes'")
-        assert rebuild_quotes(conn, chunk_size=1) is True
-        assert rebuild_quotes(conn, chunk_size=1) is False
+        assert rebuild_quotes(conn, articles_per_statement=1) is True
+        assert rebuild_quotes(conn, articles_per_statement=1) is False
         rows = conn.execute("SELECT * FROM quotes").fetchall()
         whole = conn.execute(ONE_STATEMENT_QUOTES).fetchall()
     assert len(rows) == 12 and len({row[0] for row in rows}) == 2
