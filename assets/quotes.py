@@ -512,9 +512,8 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
 def rebuild_quotes(conn, articles_per_statement: int) -> bool:
     """Rebuild `quotes` when what it is built from changed since its last build (`build_state`),
     `articles_per_statement` articles at a time in article order (a statement over every
-    article held all
-    bodies and mentions of the corpus in DuckDB's memory); returns whether it was rebuilt. The
-    caller holds the transaction."""
+    article held all bodies and mentions of the corpus in DuckDB's memory); returns whether it
+    was rebuilt. The caller holds the transaction."""
     sql = db.read_sql("quotes")
     fingerprint = db.inputs_fingerprint(conn, "quotes_inputs", sql)
     if db.built_from(conn, "quotes") == fingerprint:
