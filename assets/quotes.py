@@ -514,16 +514,13 @@ def rebuild_quotes(conn, articles_per_statement: int) -> bool:
     `articles_per_statement` articles at a time in article order (a statement over every
     article held all bodies and mentions of the corpus in DuckDB's memory); returns whether it
     was rebuilt. The caller holds the transaction."""
-    sql = db.read_sql("quotes")
-    fingerprint = db.inputs_fingerprint(conn, "quotes_inputs", sql)
-    if db.built_from(conn, "quotes") == fingerprint:
-        return False
-    conn.execute(db.read_sql("quotes_table"))
-    articles = [article_id for (article_id,) in conn.execute(db.read_sql("quotes_articles")).fetchall()]
-    for chunk in chunked(articles, articles_per_statement):
-        conn.execute(sql, [chunk[0], chunk[-1]])
-    db.record_build(conn, "quotes", fingerprint)
-    return True
+    def run(sql: str) -> None:
+        conn.execute(db.read_sql("quotes_table"))
+        articles = [article_id for (article_id,) in conn.execute(db.read_sql("quotes_articles")).fetchall()]
+        for chunk in chunked(articles, articles_per_statement):
+            conn.execute(sql, [chunk[0], chunk[-1]])
+
+    return db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs", run=run)
 
 
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors"])
@@ -559,10 +556,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                 conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN '  # our own table names
                              "(SELECT content_hash FROM articles WHERE content_hash IS NOT NULL)")
             # Rebuilt only when what it is built from changed: a run with nothing new reads no body.
-            # Ten chunks' articles per statement: each statement scans the mentions and bodies
-            # once, so one per chunk made the rebuild grow with the square of the corpus (4 s
-            # -> 12 s at 30k), while a tenth of a 100k corpus still bounds its hash tables.
-            rebuilt = rebuild_quotes(conn, 10 * warehouse.chunk_size)
+            rebuilt = rebuild_quotes(conn, warehouse.rebuild_rows)
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
     context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"

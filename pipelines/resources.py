@@ -77,6 +77,14 @@ class WarehouseResource(dg.ConfigurableResource):
     _held: Any = PrivateAttr(default=None)
 
     @property
+    def rebuild_rows(self) -> int:
+        """Articles per statement when a table derived from the whole corpus is rebuilt inside
+        one transaction (the actors step's mentions and `actors`, `quotes`): ten chunks. Each
+        statement scans its sources once, so one per chunk made such a rebuild grow with the
+        square of the corpus, while a tenth of a 100k corpus still bounds its hash tables."""
+        return 10 * self.chunk_size
+
+    @property
     def file(self) -> Path:
         return project_path(self.path)
 

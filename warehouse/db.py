@@ -287,17 +287,20 @@ def record_build(conn: duckdb.DuckDBPyConnection, name: str, fingerprint: str) -
 
 
 def rebuild_if_changed(conn: duckdb.DuckDBPyConnection, name: str, build: str, inputs: str,
-                       parameters: list | None = None) -> bool:
+                       parameters: list | None = None, run=None) -> bool:
     """Run `warehouse/sql/<build>.sql` (with `parameters`), which rebuilds `name`, only when the
     fingerprint of what it reads (`warehouse/sql/<inputs>.sql`, the build's text and its
     parameters) changed since the last build, and record the new one; returns whether it was
-    rebuilt. Call it inside a transaction (`transaction`), so the rebuild and its record commit
-    together."""
+    rebuilt. `run(sql)` replaces the single execution of the build (a rebuild in parts). Call
+    it inside a transaction (`transaction`), so the rebuild and its record commit together."""
     sql = read_sql(build)
     fingerprint = inputs_fingerprint(conn, inputs, sql, *(parameters or ()))
     if built_from(conn, name) == fingerprint:
         return False
-    conn.execute(sql, parameters or [])
+    if run is not None:
+        run(sql)
+    else:
+        conn.execute(sql, parameters or [])
     record_build(conn, name, fingerprint)
     return True
 

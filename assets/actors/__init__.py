@@ -235,7 +235,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
                 conn.unregister("analysed")
             for table, name in CACHE_TABLES.items():
                 spill.insert(conn, name, table)
-            affected = publish(conn, resolutions, hashes(resolved), warehouse.chunk_size)
+            affected = publish(conn, resolutions, hashes(resolved), warehouse.rebuild_rows)
             actor_count, mention_count, top = _published(conn)
     preview = frame_markdown(top)
     context.log.info(

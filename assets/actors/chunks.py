@@ -44,24 +44,20 @@ class Spill:
             conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)', [str(path)])
 
 
-def publish(conn: duckdb.DuckDBPyConnection, resolutions: pl.DataFrame, resolved: pl.DataFrame, chunk_size: int) -> int:
+def publish(conn: duckdb.DuckDBPyConnection, resolutions: pl.DataFrame, resolved: pl.DataFrame, rows: int) -> int:
     """Publish the step's results inside the caller's transaction, after the cache tables are
     written: the signature -> actor table `resolutions`, the mentions of the affected articles
     (bodies `resolved` this run among them), and `actors`; returns how many articles were
-    affected. Mentions are written `chunk_size` articles at a time and `actors` is built from
-    shares of `chunk_size` bodies at a time, so no statement holds every mention of the corpus."""
+    affected. Mentions are written `rows` articles at a time and `actors` is built from shares
+    of `rows` bodies at a time, so no statement holds every mention of the corpus."""
     with db.registered(conn, _resolutions=resolutions, _resolved_hashes=resolved):
         affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
     articles = db.query_frame(conn, db.read_sql("actors_affected"))
-    for first in range(0, articles.height, chunk_size):
-        chunk = articles.slice(first, chunk_size)
+    for first in range(0, articles.height, rows):
+        chunk = articles.slice(first, rows)
         conn.execute(db.read_sql("actors_publish_mentions", articles=chunk["article_id"], hashes=chunk["content_hash"]))
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _actor_parts (actor_id VARCHAR, name VARCHAR, name_first VARCHAR, "
-        "actor_type VARCHAR, actor_type_first VARCHAR, ambiguous VARCHAR[], ambiguous_first VARCHAR, aliases VARCHAR[])"
-    )
-    bodies = conn.execute("SELECT DISTINCT content_hash FROM actor_local_mentions ORDER BY content_hash").fetchall()
-    for chunk in chunked([h for (h,) in bodies], chunk_size):
+    bodies = conn.execute(db.read_sql("actors_parts_table")).fetchall()
+    for chunk in chunked([h for (h,) in bodies], rows):
         conn.execute(db.read_sql("actors_parts"), [chunk[0], chunk[-1]])
     conn.execute(db.read_sql("actors_rebuild"))
     return affected

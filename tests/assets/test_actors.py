@@ -530,7 +530,7 @@ def test_publish_in_chunks_takes_each_actor_from_its_first_mention_in_the_corpus
         db.insert_frame(conn, "article_texts", texts)
         db.insert_frame(conn, "entity_runs", pl.DataFrame({"content_hash": ["h1", "h2", "h3"], "status": ["analysed"] * 3}))
         db.insert_frame(conn, "actor_local_mentions", local)
-        affected = publish(conn, resolutions, db.keys_frame("content_hash", ["h1", "h2", "h3"]), chunk_size=1)
+        affected = publish(conn, resolutions, db.keys_frame("content_hash", ["h1", "h2", "h3"]), rows=1)
     assert affected == 4
     assert warehouse_rows(warehouse, "SELECT article_id, actor_id, surface, start_char FROM actor_mentions ORDER BY ALL") == [
         ("a1", "person:jon-smith", "Jon Smith", 0), ("a1", "person:jon-smith", "Smith", 10),
