@@ -6,8 +6,20 @@ Chunked stages report through the run's logger, so the same lines show in the te
 
 from __future__ import annotations
 
+import resource
+import sys
 import time
 from typing import Any
+
+
+def resident_mib() -> float:
+    """This process's resident memory now, in MiB (its peak where the system tells no more)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def _duration(seconds: float) -> str:
@@ -38,7 +50,8 @@ class Progress:
         rate = self.done / elapsed
         left = (self.total - self.done) / rate if rate > 0 else 0.0
         return (f"{self.stage}: chunk {self.chunk} of {self.chunks} committed, {self.done}/{self.total} {self.unit} "
-                f"({rate:.1f} {self.unit}/s, {_duration(elapsed)} elapsed, about {_duration(left)} left)")
+                f"({rate:.1f} {self.unit}/s, {_duration(elapsed)} elapsed, about {_duration(left)} left, "
+                f"{resident_mib():,.0f} MiB resident)")
 
     def step(self, items: int) -> None:
         if self.log is not None:

@@ -75,7 +75,8 @@ def main() -> None:
         print(f"no scale corpus maker at {MAKER}: skipped")
         return
     work = Path(args.work)
-    print("articles | full load s | s/1k articles | peak RSS MiB | +1% new s | nothing new s | 1% beyond nothing-new / full")
+    print("articles | full load s | s/1k articles | peak RSS MiB | +1% new s | nothing new s | 1% beyond nothing-new / full"
+          " | +1% peak RSS MiB")
     for n in args.articles:
         base = work / f"n{n}"
         shutil.rmtree(base, ignore_errors=True)
@@ -103,7 +104,7 @@ def main() -> None:
         if args.steps:
             print(f"{n} nothing-new steps (s): {step_seconds(home)}", flush=True)
         print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
-              f"{(more - nothing) / full:.3f}", flush=True)
+              f"{(more - nothing) / full:.3f} | {rss_more:.0f}", flush=True)
 
 
 if __name__ == "__main__":

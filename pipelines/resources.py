@@ -127,6 +127,16 @@ class WarehouseResource(dg.ConfigurableResource):
             self._lock.release()
             self._lock = None
 
+    def release_memory(self) -> bool:
+        """Between the steps of a run that share this process and its held connection: give
+        back what the step before cached and freed (`db.release_memory`), so that each step's
+        peak does not add to the ones before it. Returns whether there was anything to release."""
+        if self._held is None:
+            return False  # connections were closed after use: nothing stays cached
+        with self.write() as conn:
+            db.release_memory(conn)
+        return True
+
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with db.write_connection(self.target, self.lock_wait_seconds) as conn:

@@ -71,6 +71,9 @@ def test_headless_run_twice_adds_nothing(seeds_landing, tmp_path):
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "articles: 2" in first.stdout
+    # The steps share one process: after each, what it cached is given back (pipelines/jobs.py).
+    released = re.findall(r"(\w+): ([\d,]+) MiB resident at its end, ([\d,]+) MiB after giving back", first.stderr)
+    assert {"raw_articles", "cleaned_articles", "stories", "actor_coverage"} <= {step for step, _, _ in released}
     after_first = table_rows(tmp_path / "run.duckdb")
     second = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=PROJECT_ROOT, env=env,
                             capture_output=True, text=True, timeout=600)

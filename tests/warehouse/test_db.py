@@ -97,3 +97,33 @@ def test_build_state_records_one_fingerprint_per_table(tmp_path):
         db.record_build(conn, "outlets", "f2")
         db.record_build(conn, "actor_tone", "t1")
         assert (db.built_from(conn, "outlets"), db.built_from(conn, "actor_tone")) == ("f2", "t1")
+
+
+def _pool_mib(conn) -> float:
+    return conn.execute("SELECT sum(memory_usage_bytes) / 2^20 FROM duckdb_memory()").fetchall()[0][0]
+
+
+def test_release_memory_empties_the_buffer_pool_and_keeps_the_limit_and_the_data(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        conn.execute("CREATE TABLE wide AS SELECT i, repeat(md5(i::VARCHAR), 4) AS s FROM range(1000000) r(i)")
+        conn.execute("CHECKPOINT")
+        limit = conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        conn.execute("SELECT count(DISTINCT s) FROM wide").fetchall()  # reads every block into the pool
+        cached = _pool_mib(conn)
+        assert cached > 48
+        db.release_memory(conn)
+        assert _pool_mib(conn) <= 32  # the floor release_memory lowers the limit to
+        assert conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == limit
+        assert conn.execute("SELECT count(*), count(DISTINCT s) FROM wide").fetchall() == [(1000000, 1000000)]
+
+
+def test_release_memory_inside_a_transaction_keeps_uncommitted_rows(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        conn.execute("CREATE TABLE t (i INTEGER)")
+        with db.transaction(conn):
+            conn.execute("INSERT INTO t SELECT * FROM range(300000)")
+            db.release_memory(conn)
+            assert conn.execute("SELECT count(*) FROM t").fetchall() == [(300000,)]
+        assert conn.execute("SELECT sum(i) FROM t").fetchall() == [(sum(range(300000)),)]
