@@ -18,6 +18,7 @@ import dagster as dg
 from assets import actors, analytics, attention, clean, dedup, entities, exports, ingest, lean, outlets, quotes, stories, tone
 from pipelines.checks import quality_checks
 from pipelines.executors import entity_workers, executor_kind
+from pipelines.hooks import STEP_HOOKS
 from pipelines.jobs import executor, media_pipeline
 from pipelines.resources import resources_from_env
 from pipelines.schedules import daily_refresh
@@ -32,7 +33,8 @@ if executor_kind() != "in_process" and not warehouse.ducklake_catalog.startswith
     raise ValueError("several processes write a DuckLake only with its catalog in PostgreSQL "
                      "(MEDIA_MONITOR_DUCKLAKE_CATALOG=postgres:...): a DuckDB catalog file has one writer")
 
-all_assets = [
+# Each step gives back what it cached when it ends (pipelines/hooks.py), in any job.
+all_assets = [asset.with_hooks(STEP_HOOKS) for asset in (
     ingest.raw_articles,
     clean.cleaned_articles,
     entities.entity_spans if entity_workers() == 1 else entities.entity_spans_in_workers(entity_workers()),
@@ -50,7 +52,7 @@ all_assets = [
     attention.actor_alerts,
     lean.coverage_by_lean,
     exports.exports,
-]
+)]
 
 defs = dg.Definitions(
     assets=all_assets,

@@ -40,6 +40,22 @@ def test_runs_execute_in_one_process_and_hold_no_pool_slot():
         assert not graph.get(key).pools, key
 
 
+def test_every_asset_gives_back_its_memory_in_any_job():
+    """The hook that releases what a step cached runs after every asset, in `media_pipeline` and
+    in the UI's own job for a selection of assets."""
+    from pipelines.hooks import release_memory
+
+    for asset in definitions.all_assets:
+        assert release_memory in asset.hook_defs, asset.key
+    from dagster._core.definitions.dependency import NodeHandle
+
+    for job in (definitions.defs.resolve_job_def("media_pipeline"), definitions.defs.resolve_implicit_global_asset_job_def()):
+        steps = [node for node in job.nodes_in_topological_order if node.name in {a.node_def.name for a in definitions.all_assets}]
+        assert len(steps) >= 16, job.name  # every asset (exports is not in media_pipeline); not the checks
+        for node in steps:
+            assert release_memory in job.get_all_hooks_for_handle(NodeHandle(node.name, None)), (job.name, node.name)
+
+
 def test_the_instance_runs_one_pipeline_run_at_a_time():
     import yaml
 
