@@ -18,7 +18,6 @@ import dagster as dg
 import polars as pl
 
 from assets.preview import frame_markdown
-from assets.progress import chunked
 from assets.tone import sentence_spans
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -516,9 +515,8 @@ def rebuild_quotes(conn, articles_per_statement: int) -> bool:
     was rebuilt. The caller holds the transaction."""
     def run(sql: str) -> None:
         conn.execute(db.read_sql("quotes_table"))
-        articles = [article_id for (article_id,) in conn.execute(db.read_sql("quotes_articles")).fetchall()]
-        for chunk in chunked(articles, articles_per_statement):
-            conn.execute(sql, [chunk[0], chunk[-1]])
+        for first, last in db.key_ranges(conn, db.read_sql("quotes_articles"), articles_per_statement):
+            conn.execute(sql, [first, last])
 
     return db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs", run=run)
 

@@ -334,6 +334,14 @@ def rebuild_if_changed(conn: duckdb.DuckDBPyConnection, name: str, build: str, i
     return True
 
 
+def key_ranges(conn: duckdb.DuckDBPyConnection, sql: str, size: int) -> list[tuple]:
+    """(first, last) of each run of `size` consecutive keys, in order, among the distinct keys the
+    one-column query `sql` returns: the ranges a rebuild in parts takes (`BETWEEN $1 AND $2`),
+    cut by DuckDB instead of handing every key to Python."""
+    return conn.execute(f"SELECT min(k), max(k) FROM (SELECT k, (row_number() OVER (ORDER BY k) - 1) // {int(size)} AS part "
+                        f"FROM ({sql}\n) AS keys(k)) GROUP BY part ORDER BY part").fetchall()
+
+
 def keys_frame(column: str, values) -> pl.DataFrame:
     """A one-column frame of distinct, sorted strings, to register and join on."""
     return pl.DataFrame({column: sorted(set(values))}, schema={column: pl.String})

@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.progress import chunked
 from warehouse import db
 
 
@@ -52,12 +51,10 @@ def publish(conn: duckdb.DuckDBPyConnection, resolutions: pl.DataFrame, resolved
     of `rows` bodies at a time, so no statement holds every mention of the corpus."""
     with db.registered(conn, _resolutions=resolutions, _resolved_hashes=resolved):
         affected = conn.execute(db.read_sql("actors_publish")).fetchone()[0]
-    articles = db.query_frame(conn, db.read_sql("actors_affected"))
-    for first in range(0, articles.height, rows):
-        chunk = articles.slice(first, rows)
-        conn.execute(db.read_sql("actors_publish_mentions", articles=chunk["article_id"], hashes=chunk["content_hash"]))
-    bodies = conn.execute(db.read_sql("actors_parts_table")).fetchall()
-    for chunk in chunked([h for (h,) in bodies], rows):
-        conn.execute(db.read_sql("actors_parts"), [chunk[0], chunk[-1]])
+    for first, last in db.key_ranges(conn, db.read_sql("actors_affected"), rows):
+        conn.execute(db.read_sql("actors_publish_mentions"), [first, last])
+    conn.execute(db.read_sql("actors_parts_table"))
+    for first, last in db.key_ranges(conn, db.read_sql("actors_mention_bodies"), rows):
+        conn.execute(db.read_sql("actors_parts"), [first, last])
     conn.execute(db.read_sql("actors_rebuild"))
     return affected

@@ -127,3 +127,10 @@ def test_release_memory_inside_a_transaction_keeps_uncommitted_rows(tmp_path):
             db.release_memory(conn)
             assert conn.execute("SELECT count(*) FROM t").fetchall() == [(300000,)]
         assert conn.execute("SELECT sum(i) FROM t").fetchall() == [(sum(range(300000)),)]
+
+
+def test_key_ranges_cut_the_sorted_keys_into_runs_of_the_given_size(tmp_path):
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        conn.execute("CREATE TABLE k AS SELECT * FROM (VALUES ('e'), ('a'), ('d'), ('b'), ('c')) AS t(id)")
+        assert db.key_ranges(conn, "-- a comment\nSELECT id FROM k", 2) == [("a", "b"), ("c", "d"), ("e", "e")]
+        assert db.key_ranges(conn, "SELECT id FROM k WHERE id > 'z'", 2) == []

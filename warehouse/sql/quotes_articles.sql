@@ -1,5 +1,4 @@
--- The articles whose body holds a quotation, in order: the ranges quotes.sql rebuilds `quotes` in.
+-- The articles whose body holds a quotation: the keys whose ranges quotes.sql rebuilds `quotes` in.
 SELECT DISTINCT article_id
 FROM article_texts
 WHERE content_hash IN (SELECT content_hash FROM quote_spans)
-ORDER BY article_id
