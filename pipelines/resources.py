@@ -85,6 +85,16 @@ class WarehouseResource(dg.ConfigurableResource):
         return 10 * self.chunk_size
 
     @property
+    def story_read_rows(self) -> int:
+        """Stored articles a stories chunk may read (the candidates of its new articles and
+        their stories' articles within the window) before it is cut shorter: five chunks.
+        What a chunk holds in memory grows with what it reads, and that grows with how dense
+        the news is around its articles and how far apart their dates are, not with the chunk
+        size alone; a dense year or a batch of late files spread over months is cut into
+        chunks that each read about this many."""
+        return 5 * self.chunk_size
+
+    @property
     def file(self) -> Path:
         return project_path(self.path)
 

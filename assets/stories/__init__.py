@@ -73,10 +73,38 @@ def _day_range(days: pl.Series) -> tuple[int, int]:
     return int(days.min()) - WINDOW_DAYS, int(days.max()) + WINDOW_DAYS
 
 
-def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]:
+def _prepared_terms(conn, ids: list[str], prepared: tuple[pl.DataFrame, dict[str, Counter]] | None):
+    """`_chunk_terms` of `ids`, taking the articles `prepared` holds from it."""
+    if prepared is None:
+        return _chunk_terms(conn, ids)
+    held = set(prepared[0]["article_id"].to_list())
+    missing = [a for a in ids if a not in held]
+    frames, terms = [prepared[0].filter(pl.col("article_id").is_in(ids))], {a: prepared[1][a] for a in ids if a in held}
+    if missing:
+        more, more_terms = _chunk_terms(conn, missing)
+        frames.append(more)
+        terms.update(more_terms)
+    order = {a: i for i, a in enumerate(ids)}
+    new = pl.concat(frames).sort(pl.col("article_id").replace_strict(order, return_dtype=pl.Int64))
+    return new, {a: terms[a] for a in new["article_id"].to_list() if a in terms}
+
+
+class TooMuchToRead(Exception):
+    """A chunk's new articles would read more stored articles than it may (`read`)."""
+
+    def __init__(self, read: int, prepared: tuple[pl.DataFrame, dict[str, Counter]]):
+        super().__init__(f"{read} stored articles to read")
+        self.read, self.prepared = read, prepared
+
+
+def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = None,
+                 prepared: tuple[pl.DataFrame, dict[str, Counter]] | None = None) -> dict[str, pl.DataFrame]:
     """Stories for the articles `ids`: reads their texts and actors and the stored features of
-    the articles they could join, and returns the frames the chunk writes."""
-    new, terms = _chunk_terms(conn, ids)
+    the articles they could join, and returns the frames the chunk writes. Raises
+    TooMuchToRead when more than one article would read more than `max_read` stored ones
+    (with what it has prepared: `prepared`, the texts and features of a longer run of
+    articles that holds `ids`, saves reading and stemming them again)."""
+    new, terms = _prepared_terms(conn, ids, prepared)
     features = feature_rows(terms, dict(new.select("article_id", "content_hash").iter_rows()))
     new_counts = exploded(features)
     new_df = document_frequencies(terms)
@@ -89,6 +117,8 @@ def assign_chunk(conn, ids: list[str], now: datetime) -> dict[str, pl.DataFrame]
     with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=query):
         candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
+    if max_read is not None and len(ids) > 1 and candidates.height > max_read:
+        raise TooMuchToRead(candidates.height, (new, terms))
     with db.registered(conn, _earlier=candidates):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
@@ -150,13 +180,29 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
                                 df, documents)
             with db.transaction(conn):
                 db.insert_frame(conn, "story_postings", rows)
-    chunks = chunked(pending, size)
-    progress = Progress(context.log, "stories", len(pending), len(chunks))
-    joined = merged = 0
-    for ids in chunks:
+    progress = Progress(context.log, "stories", len(pending), len(chunked(pending, size)))
+    joined = merged = cut = 0
+    # The next chunk is the first `size` pending articles, or fewer when they would read more
+    # than `story_read_rows` stored articles. The cut depends only on the warehouse and the
+    # articles still pending, so a run resumed after a crash cuts the same chunks as one that
+    # was not interrupted.
+    start, prepared = 0, None
+    while start < len(pending):
         now = _now()
+        take = min(size, len(pending) - start)
         with warehouse.write() as conn:
-            frames = assign_chunk(conn, ids, now)
+            while True:
+                ids = pending[start:start + take]
+                try:
+                    frames = assign_chunk(conn, ids, now, warehouse.story_read_rows, prepared)
+                    break
+                except TooMuchToRead as much:
+                    prepared = much.prepared
+                    shorter = min(take - 1, max(1, take * warehouse.story_read_rows // much.read))
+                    context.log.info(f"stories: {take} articles would read {much.read:,} stored ones "
+                                     f"(more than {warehouse.story_read_rows:,}): taking {shorter}")
+                    take = shorter
+                    cut += 1
             with db.transaction(conn), db.registered(conn, **frames):
                 conn.execute(db.read_sql("stories_write_chunk", conn))
                 links, merges = frames["_story_links"], frames["_story_merges"]
@@ -169,6 +215,8 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         # What the chunk's queries and frames freed goes back before the next chunk, so memory
         # holds one chunk, not the chunks before it (measured: README, "Performance").
         warehouse.release_memory()
+        start += len(ids)
+        progress.chunks = progress.chunk + 1 + -(-(len(pending) - start) // len(ids))
         progress.step(len(ids))
     with warehouse.write() as conn:
         total = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
@@ -182,6 +230,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
             "started": len(pending) - joined,
             "stories": total,
             "merged": merged,
+            "chunks_cut_shorter": cut,
             "stale_stories": len(stale),
             "largest": dg.MetadataValue.md(frame_markdown(largest)),
         }

@@ -406,3 +406,38 @@ def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
     # The cut falls inside a count (ties broken by id) and above others.
     assert sum(v >= cut for v in shared.values()) > keep and shared[ranked[0]] > cut
     assert got == expected
+
+
+def load_reports(warehouse: WarehouseResource, numbers) -> None:
+    """Reports of the bridge vote, each its own text (a numbered closing line), a day apart."""
+    body = TEXTS["bridge-vote"].read_text(encoding="utf-8")
+    ids = [f"report-{n:02d}" for n in numbers]
+    frame = pl.DataFrame({
+        "article_id": ids, "title": [None] * len(ids),
+        "body": [f"{body}\nThis is report number {n} of the vote." for n in numbers],
+        "published_date": [date(2024, 5, 1) + timedelta(days=n % 20) for n in numbers],
+        "dup_group_id": ids, "source_path": ids, "record_index": [0] * len(ids), "outlet": ["Courier"] * len(ids),
+    }, schema_overrides={"record_index": pl.Int32})
+    with warehouse.write() as conn:
+        store_articles(conn, frame, resolved=True)
+
+
+def test_a_chunk_that_would_read_too_many_stored_articles_is_cut_shorter(tmp_path):
+    # Twelve stored reports of one story; then four more. With chunks of two, a chunk may read
+    # ten stored articles (story_read_rows): two new reports would read twelve or more, so each
+    # chunk of two is cut to one article (three cuts; the last is one article anyway), and the
+    # stories are those of a run taking one at a time.
+    results = {}
+    for size in (2, 1):
+        warehouse = WarehouseResource(path=str(tmp_path / f"w{size}.duckdb"), chunk_size=size)
+        load_reports(warehouse, range(12))
+        assert dg.materialize([stories.stories], resources={"warehouse": warehouse.model_copy(update={"chunk_size": 100})}).success
+        load_reports(warehouse, range(12, 16))
+        result = dg.materialize([stories.stories], resources={"warehouse": warehouse})
+        meta = result.asset_materializations_for_node("stories")[0].metadata
+        results[size] = (tables(warehouse), meta["chunks_cut_shorter"].value, meta["joined"].value)
+    assert warehouse.story_read_rows == 5
+    (cut_tables, cut, joined), (one_tables, not_cut, _) = results[2], results[1]
+    assert cut == 3 and not_cut == 0 and joined == 4
+    assert cut_tables == one_tables
+    assert len({story for _, story in cut_tables["articles"]}) == 1
