@@ -90,11 +90,25 @@ def _prepared_terms(conn, ids: list[str], prepared: tuple[pl.DataFrame, dict[str
 
 
 class TooMuchToRead(Exception):
-    """A chunk's new articles would read more stored articles than it may (`read`)."""
+    """A chunk's new articles would read more stored articles than it may: the first `fits`
+    of them read no more (at least one), and `prepared` holds their texts and features."""
 
-    def __init__(self, read: int, prepared: tuple[pl.DataFrame, dict[str, Counter]]):
-        super().__init__(f"{read} stored articles to read")
-        self.read, self.prepared = read, prepared
+    def __init__(self, read: int, fits: int, prepared: tuple[pl.DataFrame, dict[str, Counter]]):
+        super().__init__(f"{read} stored articles to read; the first {fits} new articles read no more than allowed")
+        self.read, self.fits, self.prepared = read, fits, prepared
+
+
+def fitting_prefix(candidates: pl.DataFrame, positions: pl.DataFrame, max_read: int) -> int:
+    """How many of a chunk's first new articles read at most `max_read` stored articles
+    together (at least one). `candidates`: (new_id, article_id) rows of stories_candidates.sql
+    (new_id NULL: a copy, read whatever the cut); `positions`: (new_id, position) of each new
+    article in the chunk's order. A stored article counts from the first new article reading it."""
+    first = (candidates.join(positions, on="new_id", how="left")
+             .group_by("article_id").agg(pl.col("position").fill_null(0).min())
+             .sort("position")["position"])
+    if first.len() <= max_read:
+        return positions.height
+    return max(1, int(first[max_read]))
 
 
 def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = None,
@@ -117,9 +131,12 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=query):
         candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
-    if max_read is not None and len(ids) > 1 and candidates.height > max_read:
-        raise TooMuchToRead(candidates.height, (new, terms))
-    with db.registered(conn, _earlier=candidates):
+    read = candidates.select("article_id").unique()
+    if max_read is not None and len(ids) > 1 and read.height > max_read:
+        order = pl.DataFrame({"article_id": ids, "position": range(len(ids))}, schema={"article_id": pl.String, "position": pl.Int64})
+        positions = query.select(pl.col("qi").alias("new_id"), "article_id").unique().join(order, on="article_id").drop("article_id")
+        raise TooMuchToRead(read.height, fitting_prefix(candidates, positions, max_read), (new, terms))
+    with db.registered(conn, _earlier=read):
         earlier = db.query_frame(conn, db.read_sql("stories_window"))
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
     rows = pl.DataFrame({"article_id": new["article_id"], "row": pl.int_range(new.height, dtype=pl.Int64, eager=True)})
@@ -191,18 +208,17 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         now = _now()
         take = min(size, len(pending) - start)
         with warehouse.write() as conn:
-            while True:
-                ids = pending[start:start + take]
-                try:
-                    frames = assign_chunk(conn, ids, now, warehouse.story_read_rows, prepared)
-                    break
-                except TooMuchToRead as much:
-                    prepared = much.prepared
-                    shorter = min(take - 1, max(1, take * warehouse.story_read_rows // much.read))
-                    context.log.info(f"stories: {take} articles would read {much.read:,} stored ones "
-                                     f"(more than {warehouse.story_read_rows:,}): taking {shorter}")
-                    take = shorter
-                    cut += 1
+            try:
+                frames = assign_chunk(conn, pending[start:start + take], now, warehouse.story_read_rows, prepared)
+            except TooMuchToRead as much:
+                # One cut, read off the first query: the chunk is the first articles that read no
+                # more than allowed, assigned as a chunk of its own (its own query: the chunk's
+                # document frequencies choose the features each article looks up with).
+                context.log.info(f"stories: {take} articles would read {much.read:,} stored ones "
+                                 f"(more than {warehouse.story_read_rows:,}): taking the first {much.fits}")
+                take, prepared, cut = much.fits, much.prepared, cut + 1
+                frames = assign_chunk(conn, pending[start:start + take], now, None, prepared)
+            ids = pending[start:start + take]
             with db.transaction(conn), db.registered(conn, **frames):
                 conn.execute(db.read_sql("stories_write_chunk", conn))
                 links, merges = frames["_story_links"], frames["_story_merges"]

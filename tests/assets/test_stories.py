@@ -399,13 +399,17 @@ def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
     keep = 10
     conn.register("_query", query)
     conn.register("_ids", pl.DataFrame({"article_id": ["n1", "n2"]}))
-    got = [r[0] for r in conn.execute(db.read_sql("stories_candidates"), [60, keep, -(2**31), 2**31 - 1]).fetchall()]
+    rows = conn.execute(db.read_sql("stories_candidates"), [60, keep, -(2**31), 2**31 - 1]).fetchall()
+    got = [article for _, article in rows]
     expected = sorted(sorted(shared, key=lambda a: (-shared[a], a))[:keep] + ["b0", "b1"])
     ranked = sorted(shared, key=lambda a: (-shared[a], a))
     cut = shared[ranked[keep - 1]]
     # The cut falls inside a count (ties broken by id) and above others.
     assert sum(v >= cut for v in shared.values()) > keep and shared[ranked[0]] > cut
     assert got == expected
+    # Each row says which new article found it: the second found only the two rare ones.
+    assert sorted(a for qi, a in rows if qi == 2) == ["b0", "b1"]
+    assert sorted(a for qi, a in rows if qi == 1) == sorted(ranked[:keep])
 
 
 def load_reports(warehouse: WarehouseResource, numbers) -> None:
@@ -423,21 +427,35 @@ def load_reports(warehouse: WarehouseResource, numbers) -> None:
 
 
 def test_a_chunk_that_would_read_too_many_stored_articles_is_cut_shorter(tmp_path):
-    # Twelve stored reports of one story; then four more. With chunks of two, a chunk may read
-    # ten stored articles (story_read_rows): two new reports would read twelve or more, so each
+    # Twelve stored reports of one story; then four more. With chunks of two, and a chunk allowed
+    # to read ten stored articles (story_read_rows): two new reports would read twelve or more, so each
     # chunk of two is cut to one article (three cuts; the last is one article anyway), and the
     # stories are those of a run taking one at a time.
     results = {}
     for size in (2, 1):
-        warehouse = WarehouseResource(path=str(tmp_path / f"w{size}.duckdb"), chunk_size=size)
+        warehouse = WarehouseResource(path=str(tmp_path / f"w{size}.duckdb"), chunk_size=size, story_read_limit=10)
         load_reports(warehouse, range(12))
         assert dg.materialize([stories.stories], resources={"warehouse": warehouse.model_copy(update={"chunk_size": 100})}).success
         load_reports(warehouse, range(12, 16))
         result = dg.materialize([stories.stories], resources={"warehouse": warehouse})
         meta = result.asset_materializations_for_node("stories")[0].metadata
         results[size] = (tables(warehouse), meta["chunks_cut_shorter"].value, meta["joined"].value)
-    assert warehouse.story_read_rows == 5
+    assert warehouse.story_read_rows == 10
+    assert WarehouseResource(chunk_size=2).story_read_rows == 100  # by default 50 per article of a chunk
     (cut_tables, cut, joined), (one_tables, not_cut, _) = results[2], results[1]
     assert cut == 3 and not_cut == 0 and joined == 4
     assert cut_tables == one_tables
     assert len({story for _, story in cut_tables["articles"]}) == 1
+
+
+def test_the_fitting_prefix_counts_each_stored_article_from_the_first_new_article_reading_it():
+    positions = pl.DataFrame({"new_id": [7, 3, 5], "position": [0, 1, 2]})  # new_id is the query's key
+    candidates = pl.DataFrame({
+        "new_id": [7, 7, 3, 3, 3, 5, None],
+        "article_id": ["a", "b", "b", "c", "d", "e", "copy"],  # the copy is read whatever the cut
+    })
+    fits = stories.fitting_prefix
+    assert fits(candidates, positions, 6) == 3  # a b c d e copy: all three read six
+    assert fits(candidates, positions, 5) == 2  # the first two read a b c d copy
+    assert fits(candidates, positions, 4) == 1  # the first reads a b copy
+    assert fits(candidates, positions, 1) == 1  # at least one, whatever it reads

@@ -3,7 +3,8 @@
 -- a cheaper key to group by), the $2 stored articles sharing the most
 -- of its heaviest features, published within $1 days of it (or undated); then the articles of
 -- those articles' stories within $1 days of it, and the copies of the new articles. Ids only: their features are read
--- next (stories_window.sql).
+-- next (stories_window.sql). Each row is (new_id: the new article that found it, NULL for a
+-- copy of a new article; article_id), so the step can count what the first k new articles read.
 WITH hits AS (
     SELECT q.qi AS new_id, p.article_id, count(*) AS shared
     FROM _query AS q
@@ -49,12 +50,12 @@ copies AS (
 -- A story is read by its articles within $1 days of a new article that found it (and its undated
 -- ones): older and later ones can be compared with no new article, so a long-running story costs
 -- what it published in those weeks, not all it ever published.
-SELECT l.article_id
+SELECT DISTINCT st.new_id, l.article_id
 FROM stories_touched AS st
 JOIN new_days AS n USING (new_id)
 JOIN story_links AS l ON l.story_id = st.story_id
 JOIN article_texts AS t ON t.article_id = l.article_id
 WHERE n.day IS NULL OR t.published_date IS NULL OR abs(t.published_date - DATE '0001-01-01' + 1 - n.day) <= $1
-UNION
-SELECT article_id FROM copies
-ORDER BY article_id
+UNION ALL
+SELECT NULL, article_id FROM copies
+ORDER BY article_id, new_id
