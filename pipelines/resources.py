@@ -102,8 +102,8 @@ class WarehouseResource(dg.ConfigurableResource):
         by default STORY_READS_PER_ARTICLE per article of a chunk.
         What a chunk holds in memory grows with what it reads, and that grows with how dense
         the news is around its articles and how far apart their dates are, not with the chunk
-        size alone; a dense year or a batch of late files spread over months is cut into
-        chunks that each read about this many."""
+        size alone: a batch of late files spread over months is cut into chunks that each read
+        at most this many (one article at least, whatever it reads)."""
         return self.story_read_limit or STORY_READS_PER_ARTICLE * self.chunk_size
 
     @property
