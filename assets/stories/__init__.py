@@ -197,7 +197,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
                                 df, documents)
             with db.transaction(conn):
                 db.insert_frame(conn, "story_postings", rows)
-    progress = Progress(context.log, "stories", len(pending), len(chunked(pending, size)))
+    progress = Progress(context.log, "stories", len(pending), -(-len(pending) // size))
     joined = merged = cut = 0
     # The next chunk is the first `size` pending articles, or fewer when they would read more
     # than `story_read_rows` stored articles. The cut depends only on the warehouse and the
@@ -208,17 +208,17 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         now = _now()
         take = min(size, len(pending) - start)
         with warehouse.write() as conn:
+            ids = pending[start:start + take]
             try:
-                frames = assign_chunk(conn, pending[start:start + take], now, warehouse.story_read_rows, prepared)
+                frames = assign_chunk(conn, ids, now, warehouse.story_read_rows, prepared)
             except TooMuchToRead as much:
                 # One cut, read off the first query: the chunk is the first articles that read no
                 # more than allowed, assigned as a chunk of its own (its own query: the chunk's
                 # document frequencies choose the features each article looks up with).
                 context.log.info(f"stories: {take} articles would read {much.read:,} stored ones "
                                  f"(more than {warehouse.story_read_rows:,}): taking the first {much.fits}")
-                take, prepared, cut = much.fits, much.prepared, cut + 1
-                frames = assign_chunk(conn, pending[start:start + take], now, None, prepared)
-            ids = pending[start:start + take]
+                ids, prepared, cut = ids[:much.fits], much.prepared, cut + 1
+                frames = assign_chunk(conn, ids, now, None, prepared)
             with db.transaction(conn), db.registered(conn, **frames):
                 conn.execute(db.read_sql("stories_write_chunk", conn))
                 links, merges = frames["_story_links"], frames["_story_merges"]
