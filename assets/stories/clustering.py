@@ -90,40 +90,59 @@ class PairScorer:
     CACHE_BYTES = 96 * 1024 * 1024
 
     def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
-        self.groups = group_rows(matrix)
         self.days = days
         self.model = model or MODEL
-        self._norms = {kind: np.sqrt(np.asarray(g.multiply(g).sum(axis=1)).ravel() + GROUP_PRIOR**2)
-                       for kind, g in self.groups.items()}
-        self._transposed = {kind: sparse.csr_matrix(g.T) for kind, g in self.groups.items()}
-        self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in self.groups}
-        # Rows each group's cache may hold (each row: one float per matrix row).
-        self._cache_rows = max(0, self.CACHE_BYTES // (8 * max(matrix.shape[0], 1) * len(self.groups)))
         self._matrix = sparse.csr_matrix(matrix)
-        self._kinds = getattr(matrix, "kinds", None)
-        self._stacked = None  # built on first use: (BODY, TITLE, ACTOR) columns of every row, stacked
+        kinds = getattr(matrix, "kinds", None)
+        self._kinds = np.zeros(matrix.shape[1], dtype=np.int8) if kinds is None else np.asarray(kinds)
+        # Norms group by group, from the matrix's own entries: no copy of the matrix per group is
+        # kept (in a dense window the matrix is hundreds of MB, and every copy adds to the peak).
+        self._norms = {}
+        for kind in (BODY, TITLE, ACTOR):
+            g = self._masked(self._matrix, kind)
+            self._norms[kind] = np.sqrt(np.asarray(g.multiply(g).sum(axis=1)).ravel() + GROUP_PRIOR**2)
+        self._transposed = None  # built on first use by the cache: the matrix's columns as rows
+        self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in (BODY, TITLE, ACTOR)}
+        # Rows each group's cache may hold (each row: one float per matrix row).
+        self._cache_rows = max(0, self.CACHE_BYTES // (8 * max(matrix.shape[0], 1) * 3))
         # Per row scored by `score_rows`: (other rows, sorted; probabilities) of its pairs at
         # or above LINK_THRESHOLD.
         self._scored: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         zero = pair_features(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1))
         self._floor = float(probability(zero, self.model)[0])  # two rows sharing no feature
 
+    def _masked(self, rows: sparse.csr_matrix, kind: int) -> sparse.csr_matrix:
+        """`rows` with only the entries of one feature group (same columns, same order)."""
+        out = rows.copy()
+        out.data = np.where(self._kinds[out.indices] == kind, out.data, 0.0)
+        out.eliminate_zeros()
+        return out
+
+    def _by_group(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """The matrix rows `rows` three times over: their BODY entries, then TITLE, then ACTOR.
+        Multiplied with other rows' transposed entries this gives the three group dot products
+        of every pair in one sparse product, each summed over the same entries in the same
+        order as a product of the group's own columns would."""
+        block = self._matrix[rows]
+        return sparse.csr_matrix(sparse.vstack([self._masked(block, kind) for kind in (BODY, TITLE, ACTOR)]))
+
     def _direct(self, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Body, title and actor cosines of ra x rb from one sparse product."""
-        n = self._matrix.shape[0]
-        m = len(rb)
-        products = (self._matrix[ra] @ self._stacked_rows()[np.concatenate([rb, rb + n, rb + 2 * n])].T).toarray()
+        k = len(ra)
+        products = (self._by_group(ra) @ sparse.csr_matrix(self._matrix[rb].T)).toarray()
         out = []
         for i, kind in enumerate((BODY, TITLE, ACTOR)):
             norms = self._norms[kind]
-            out.append(products[:, i * m:(i + 1) * m] / np.outer(norms[ra], norms[rb]))
+            out.append(products[i * k:(i + 1) * k, :] / np.outer(norms[ra], norms[rb]))
         return out[0], out[1], out[2]
 
     def _cosine_rows(self, kind: int, rows) -> np.ndarray:
         cache = self._cached[kind]
         missing = sorted({int(r) for r in rows if int(r) not in cache})
         if missing:
-            products = (self.groups[kind][missing] @ self._transposed[kind]).toarray()
+            if self._transposed is None:
+                self._transposed = sparse.csr_matrix(self._matrix.T)
+            products = (self._masked(self._matrix[missing], kind) @ self._transposed).toarray()
             norms = self._norms[kind]
             products /= np.outer(norms[missing], norms)
             for r, values in zip(missing, products):
@@ -168,8 +187,8 @@ class PairScorer:
         out = []
         if not len(rows):
             return out
-        n, m = self._matrix.shape[0], len(cands)
-        target = sparse.csr_matrix(self._stacked_rows()[np.concatenate([cands, cands + n, cands + 2 * n])].T)
+        m = len(cands)
+        target = sparse.csr_matrix(self._matrix[cands].T)
         # Rows at a time so that a product holds at most PAIR_BUDGET pairs: memory stays flat
         # however many candidates a dense window holds.
         step = max(1, self.PAIR_BUDGET // max(m, 1))
@@ -183,7 +202,7 @@ class PairScorer:
         # product's entries into pairs.
         out = []
         m = len(cands)
-        dots = (self._matrix[rows] @ target).toarray().reshape(len(rows), 3, m)
+        dots = (self._by_group(rows) @ target).toarray().reshape(3, len(rows), m).transpose(1, 0, 2)
         cosines = [dots[:, i, :] / np.outer(self._norms[kind][rows], self._norms[kind][cands])
                    for i, kind in enumerate((BODY, TITLE, ACTOR))]
         gap = np.abs(self.days[rows][:, None] - self.days[cands][None, :])
@@ -199,15 +218,6 @@ class PairScorer:
             self._scored[r] = (cols, probs)
             out.append((cols, probs, overall[i, idx]))
         return out
-
-    def _stacked_rows(self) -> sparse.csr_matrix:
-        if self._stacked is None:
-            kinds = self._kinds
-            if kinds is None:
-                kinds = np.zeros(self._matrix.shape[1], dtype=np.int8)
-            parts = [self._matrix @ sparse.diags((kinds == kind).astype(np.float64)) for kind in (BODY, TITLE, ACTOR)]
-            self._stacked = sparse.csr_matrix(sparse.vstack(parts))
-        return self._stacked
 
     def _lookup(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
         out = np.zeros((len(ra), len(rb)))

@@ -115,38 +115,52 @@ def exploded(features: pl.DataFrame, first_row: int | None = None) -> pl.DataFra
             .explode("term", "count").drop_nulls("term").with_columns(pl.col("count").cast(pl.Int64)))
 
 
-def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows for `ids` (sublinear tf, smoothed idf), each cut to its
-    TOP_FEATURES heaviest features (ties: the term first in order): the words that carry an
-    article, and fewer to multiply. `counts` has one row per (article_id, term, count) (or per
-    (row, term, count), the article's row in `ids`: see `exploded`), `df` the
-    document frequency of each term (term, df; a missing term counts 0). Built column-wise, so
-    reading thousands of stored articles costs array operations, not a Python loop per feature.
-    The matrix carries `kinds`, the feature group of each column (BODY, TITLE, ACTOR), for
-    `group_rows`; columns are the features in sorted order."""
+def coded(counts: pl.DataFrame, ids: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(row, col, count) rows and the vocabulary (col, term) of feature counts: each distinct
+    term once, numbered in sorted order. `counts` has one row per (row, term, count), or per
+    (article_id, term, count) with `ids` giving each article's row. In a dense window a chunk
+    reads millions of features: past this point they are integers, not strings, so the rest
+    (weights, the cut to the heaviest, the matrix) costs a fraction of the memory."""
+    if "row" not in counts.columns:
+        rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
+                            schema={"article_id": pl.String, "row": pl.Int64})
+        counts = counts.join(rows, on="article_id", how="inner", maintain_order="left")
+    counts = counts.filter(pl.col("count") > 0)
+    vocab = counts.select("term").unique().sort("term").with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
+    out = (counts.select(pl.col("row").cast(pl.Int32), "term", pl.col("count").cast(pl.Int32))
+           .join(vocab, on="term", how="left", maintain_order="left")
+           .select("row", "col", "count"))
+    return out, vocab
+
+
+def weighted_rows(n: int, counts: pl.DataFrame, vocab: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) from `coded` features: `counts`
+    (row, col, count) for `n` rows, `vocab` (col, term), `df` the document frequency of each
+    term (term, df; a missing term counts 0). Each row is cut to its TOP_FEATURES heaviest
+    features (ties: the term first in order): the words that carry an article, and fewer to
+    multiply. The matrix carries `kinds`, the feature group of each column (BODY, TITLE,
+    ACTOR); columns are the vocabulary's terms in sorted order (a term of no row left after
+    the cut keeps an empty column)."""
     log_docs = math.log(documents + 1)
-    rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
-                        schema={"article_id": pl.String, "row": pl.Int64})
-    keyed = counts if "row" in counts.columns else counts.join(rows, on="article_id", how="inner")
+    terms = (vocab.join(df.select("term", pl.col("df").cast(pl.Int64)), on="term", how="left", maintain_order="left")
+             .with_columns((log_docs - (pl.col("df").fill_null(0).cast(pl.Float64) + 1.0).log() + 1.0).alias("idf"),
+                           pl.when(pl.col("term").str.starts_with("@")).then(ACTOR_WEIGHT).otherwise(1.0).alias("boost")))
+    idf, boost = terms["idf"], terms["boost"]
     weighted = (
-        keyed.filter(pl.col("count") > 0)
-        .join(df.select("term", pl.col("df").cast(pl.Int64)), on="term", how="left")
-        .with_columns(
-            ((pl.col("count").cast(pl.Float64).log() + 1.0)
-             * (log_docs - (pl.col("df").fill_null(0).cast(pl.Float64) + 1.0).log() + 1.0)
-             * pl.when(pl.col("term").str.starts_with("@")).then(ACTOR_WEIGHT).otherwise(1.0)).alias("w"),
+        counts.with_columns(
+            ((pl.col("count").cast(pl.Float64).log() + 1.0) * pl.lit(idf).gather(pl.col("col")) * pl.lit(boost).gather(pl.col("col"))).alias("w"),
             pl.len().over("row").alias("features"))
-        .select("row", "term", "w", "features")  # only what the rest needs: millions of rows in a dense window
+        .select("row", "col", "w", "features")
     )
-    # Only articles with more than TOP_FEATURES features are cut (heaviest first, then by term).
+    # Only articles with more than TOP_FEATURES features are cut (heaviest first, then by term:
+    # the columns are in the terms' order).
     long = (weighted.filter(pl.col("features") > TOP_FEATURES)
-            .sort("row", "w", "term", descending=[False, True, False])
+            .sort("row", "w", "col", descending=[False, True, False])
             .filter(pl.int_range(pl.len()).over("row") < TOP_FEATURES))
     weighted = pl.concat([weighted.filter(pl.col("features") <= TOP_FEATURES), long])
-    weighted = weighted.with_columns((pl.col("term").rank("dense") - 1).cast(pl.Int64).alias("col"))
-    vocab = weighted.select("col", "term").unique("col").sort("col")
     m = sparse.csr_matrix((weighted["w"].to_numpy(), (weighted["row"].to_numpy(), weighted["col"].to_numpy())),
-                          shape=(len(ids), max(vocab.height, 1)), dtype=np.float64)
+                          shape=(n, max(vocab.height, 1)), dtype=np.float64)
+    del weighted, long
     out = _normalised(m)
     kinds = np.zeros(out.shape[1], dtype=np.int8)
     if vocab.height:
@@ -154,6 +168,16 @@ def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents
         kinds[:vocab.height] = np.where(first == "@", ACTOR, np.where(first == "^", TITLE, BODY))
     out.kinds = kinds
     return out
+
+
+def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows for `ids` (see `weighted_rows`). `counts` has one row per
+    (article_id, term, count) (or per (row, term, count), the article's row in `ids`: see
+    `exploded`), `df` the document frequency of each term (term, df). Built column-wise, so
+    reading thousands of stored articles costs array operations, not a Python loop per
+    feature."""
+    codes, vocab = coded(counts, ids)
+    return weighted_rows(len(ids), codes, vocab, df, documents)
 
 
 def feature_kind(term: str) -> int:
