@@ -83,9 +83,11 @@ class PairScorer:
     small, each row's cosines against every row are computed once and kept (one sparse product
     for all rows asked at a time), so a block is an index into cached rows. Kept rows cost the
     chunk's rows in memory each, so beyond CACHE_BYTES a block is one small sparse product of
-    its own rows instead (the three groups at once, against a matrix that stacks each group's
-    columns of every row): cost and memory then depend on the block, not on how many articles
-    the chunk holds. Both give the values of `group_cosines` (up to the order of the sums)."""
+    its own rows instead (the three groups at once: the block's rows masked to each group,
+    against the other rows): cost and memory then depend on the block, not on how many
+    articles the chunk holds. Both give the values of `group_cosines` (up to the order of the
+    sums). The scorer keeps the matrix once: no copy per group, and the transposed matrix only
+    once the cache is used (measured on a dense probe: README, "Performance")."""
 
     CACHE_BYTES = 96 * 1024 * 1024
 

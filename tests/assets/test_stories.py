@@ -459,3 +459,51 @@ def test_the_fitting_prefix_counts_each_stored_article_from_the_first_new_articl
     assert fits(candidates, positions, 5) == 2  # the first two read a b c d copy
     assert fits(candidates, positions, 4) == 1  # the first reads a b copy
     assert fits(candidates, positions, 1) == 1  # at least one, whatever it reads
+
+
+def test_the_scorer_gives_each_groups_cosines_by_every_path():
+    # Every group present (body words, ^title words, @actors), rows that share some features:
+    # the cached rows, the direct product of a block and the scored rows must all give what
+    # group_cosines gives on the group's own columns.
+    from assets.stories.features import ACTOR, BODY, TITLE, group_cosines, group_rows
+
+    rng = np.random.default_rng(7)
+    vocab = [f"w{i}" for i in range(30)] + [f"^t{i}" for i in range(8)] + [f"@a{i}" for i in range(6)]
+    terms = {f"a{r}": {t: int(rng.integers(1, 4)) for t in rng.choice(vocab, size=12, replace=False)} for r in range(25)}
+    ids = list(terms)
+    df = {t: sum(t in c for c in terms.values()) for t in vocab}
+    matrix = stories.tfidf_matrix(ids, terms, df, len(ids))
+    days = np.full(len(ids), 738000.0)
+    groups = group_rows(matrix)
+    ra, rb = np.arange(0, 10), np.arange(5, 25)
+    expected = {kind: group_cosines(groups[kind], ra, rb) for kind in (BODY, TITLE, ACTOR)}
+    assert all(expected[kind].max() > 0.2 for kind in expected)  # each group has pairs to compare
+    cached = PairScorer(matrix, days).features(ra, rb)
+    direct = PairScorer(matrix, days)
+    direct._cache_rows = 0
+    directly = direct.features(ra, rb)
+    for name, kind in (("body", BODY), ("title", TITLE), ("actors", ACTOR)):
+        np.testing.assert_allclose(cached[name], expected[kind], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(directly[name], expected[kind], rtol=1e-12, atol=1e-15)
+    # score_rows keeps the pairs at or above the threshold, with the block's probabilities.
+    scorer = PairScorer(matrix, days)
+    (cols, probs, _), = scorer.score_rows(np.array([0]), np.arange(len(ids)))
+    everything = probability(PairScorer(matrix, days).features([0], np.arange(len(ids))), scorer.model)[0]
+    keep = [c for c in range(1, len(ids)) if everything[c] >= LINK_THRESHOLD]
+    assert cols.tolist() == keep
+    np.testing.assert_allclose(probs, everything[keep], rtol=1e-12)
+
+
+def test_features_are_numbered_in_term_order_and_weighted_as_tfidf():
+    from assets.stories.features import coded, weighted_rows
+
+    counts = pl.DataFrame({"row": [0, 0, 1, 1, 1], "term": ["b", "@x", "a", "b", "zero"], "count": [2, 1, 1, 3, 0]})
+    codes, vocab = coded(counts)
+    assert vocab["term"].to_list() == ["@x", "a", "b"]  # sorted; a zero count is no feature
+    assert codes.rows() == [(0, 2, 2), (0, 0, 1), (1, 1, 1), (1, 2, 3)]
+    df = pl.DataFrame({"term": ["a", "b", "@x"], "df": [1, 2, 1]})
+    m = weighted_rows(2, codes, vocab, df, documents=2).toarray()
+    idf = {t: np.log(3) - np.log(d + 1) + 1 for t, d in (("a", 1), ("b", 2), ("@x", 1))}
+    row0 = np.array([0.5 * idf["@x"], 0.0, (np.log(2) + 1) * idf["b"]])
+    row1 = np.array([0.0, idf["a"], (np.log(3) + 1) * idf["b"]])
+    np.testing.assert_allclose(m, np.vstack([row0 / np.linalg.norm(row0), row1 / np.linalg.norm(row1)]), rtol=1e-12)
