@@ -15,7 +15,7 @@ from assets.progress import Progress, chunked
 from assets.stories.candidates import CANDIDATES, posting_rows
 from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
 from assets.stories.features import (
-    article_terms, coded, document_frequencies, exploded, headline, tfidf_matrix, weighted_rows, words,
+    article_terms, coded_with_stored, document_frequencies, exploded, headline, tfidf_matrix, weighted_rows, words,
 )
 
 FEATURE_SCHEMA = {"article_id": pl.String, "content_hash": pl.String,
@@ -142,15 +142,14 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     # scored: the chunk's peak, which would otherwise hold both.
     db.release_memory(conn)
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
-    rows = pl.DataFrame({"article_id": new["article_id"], "row": pl.int_range(new.height, dtype=pl.Int64, eager=True)})
-    counts = pl.concat([new_counts.join(rows, on="article_id", how="inner", maintain_order="left").select("row", "term", "count"),
-                        exploded(earlier, first_row=new.height)])
-    # The feature lists, as read and as strings, are let go as soon as they are numbered: in a
-    # dense window they are hundreds of MB, and the matrix and the pairs scored next are the
-    # chunk's other peak (README, "Performance").
+    rows = pl.DataFrame({"article_id": new["article_id"], "row": pl.int_range(new.height, dtype=pl.Int32, eager=True)})
+    counts = new_counts.join(rows, on="article_id", how="inner", maintain_order="left").select("row", "term", "count")
+    # The stored features are numbered inside their lists and let go: in a dense window they
+    # are hundreds of MB as strings, and the matrix and the pairs scored next are the chunk's
+    # other peak (README, "Performance").
+    codes, vocab = coded_with_stored(counts, earlier.select("terms", "counts"), new.height)
     earlier = earlier.select("article_id", "published_date", "dup_group_id", "story_id",
                              "story_first_date", "story_first_article", "story_articles")
-    codes, vocab = coded(counts)
     del counts, new_counts
     matrix = weighted_rows(len(ids_all), codes, vocab, _frequencies(conn, vocab, new_df), documents)
     del codes

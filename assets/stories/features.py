@@ -110,9 +110,9 @@ def exploded(features: pl.DataFrame, first_row: int | None = None) -> pl.DataFra
     With `first_row`, (row, term, count) instead: the matrix row of each article, counted from
     `first_row` in the order of `features` (an integer instead of the id repeated on each of
     an article's features: in a dense window millions of rows, a copy of them each step)."""
-    key = pl.col("article_id") if first_row is None else pl.int_range(pl.len(), dtype=pl.Int64).alias("row") + first_row
+    key = pl.col("article_id") if first_row is None else (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("row")
     return (features.select(key, pl.col("terms").alias("term"), pl.col("counts").alias("count"))
-            .explode("term", "count").drop_nulls("term").with_columns(pl.col("count").cast(pl.Int64)))
+            .explode("term", "count").drop_nulls("term").with_columns(pl.col("count").cast(pl.Int32)))
 
 
 def coded(counts: pl.DataFrame, ids: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -125,11 +125,35 @@ def coded(counts: pl.DataFrame, ids: list[str] | None = None) -> tuple[pl.DataFr
         rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
                             schema={"article_id": pl.String, "row": pl.Int64})
         counts = counts.join(rows, on="article_id", how="inner", maintain_order="left")
-    counts = counts.filter(pl.col("count") > 0)
+    if counts.height and counts["count"].min() <= 0:  # a copy of millions of rows only when needed
+        counts = counts.filter(pl.col("count") > 0)
     vocab = counts.select("term").unique().sort("term").with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
     out = (counts.select(pl.col("row").cast(pl.Int32), "term", pl.col("count").cast(pl.Int32))
            .join(vocab, on="term", how="left", maintain_order="left")
            .select("row", "col", "count"))
+    return out, vocab
+
+
+def coded_with_stored(counts: pl.DataFrame, stored: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`coded` of `counts` (row, term, count) followed by the stored features `stored` (terms
+    and counts lists, as story_features holds them; rows from `first_row` in its order),
+    whose terms are numbered inside their lists: the stored terms of a chunk that reads tens of
+    thousands of articles are never laid out as millions of rows of strings."""
+    terms = pl.concat([counts["term"], stored["terms"].explode()]).drop_nulls().unique().sort()
+    vocab = pl.DataFrame({"term": terms}).with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
+    del terms
+
+    def numbered(term: pl.Expr) -> pl.Expr:
+        return term.replace_strict(vocab["term"], vocab["col"], return_dtype=pl.Int32)
+
+    out = pl.concat([
+        counts.select(pl.col("row").cast(pl.Int32), numbered(pl.col("term")).alias("col"), pl.col("count").cast(pl.Int32)),
+        stored.select((pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("row"),
+                      pl.col("terms").list.eval(numbered(pl.element())).alias("col"), pl.col("counts").alias("count"))
+        .explode("col", "count").drop_nulls("col").with_columns(pl.col("count").cast(pl.Int32)),
+    ])
+    if out.height and out["count"].min() <= 0:
+        out = out.filter(pl.col("count") > 0)
     return out, vocab
 
 
