@@ -31,13 +31,8 @@ from warehouse.lake import Lake
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOCK_WAIT_SECONDS = 60.0
-# Memory DuckDB may use in a pipeline process (setting MEDIA_MONITOR_DUCKDB_MEMORY). Beyond it,
-# DuckDB drops cached blocks and spills what it builds to disk; up to it, it keeps what it read.
-# With 1GB, the actors step's one transaction (the cache tables and every mention of a first
-# load) held 690 MB of DuckDB's at 100k articles (1,280 MiB in all), 360 MB with 384MB (995 MiB,
-# no slower): memory that grew with the corpus, where the step's own work does not (README,
-# "Performance").
-MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "384MB")
+# Memory DuckDB may use in a pipeline process (setting MEDIA_MONITOR_DUCKDB_MEMORY).
+MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 
 
 # A warehouse: the embedded DuckDB file, or a DuckLake.
