@@ -122,23 +122,19 @@ def coded(counts: pl.DataFrame, ids: list[str] | None = None) -> tuple[pl.DataFr
     reads millions of features: past this point they are integers, not strings, so the rest
     (weights, the cut to the heaviest, the matrix) costs a fraction of the memory."""
     if "row" not in counts.columns:
-        rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
-                            schema={"article_id": pl.String, "row": pl.Int64})
+        rows = pl.DataFrame({"article_id": ids, "row": np.arange(len(ids), dtype=np.int32)},
+                            schema={"article_id": pl.String, "row": pl.Int32})
         counts = counts.join(rows, on="article_id", how="inner", maintain_order="left")
-    if counts.height and counts["count"].min() <= 0:  # a copy of millions of rows only when needed
-        counts = counts.filter(pl.col("count") > 0)
-    vocab = counts.select("term").unique().sort("term").with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
-    out = (counts.select(pl.col("row").cast(pl.Int32), "term", pl.col("count").cast(pl.Int32))
-           .join(vocab, on="term", how="left", maintain_order="left")
-           .select("row", "col", "count"))
-    return out, vocab
+    none = pl.DataFrame(schema={"terms": pl.List(pl.String), "counts": pl.List(pl.Int32)})
+    return coded_with_stored(counts.select("row", "term", "count"), none, 0)
 
 
 def coded_with_stored(counts: pl.DataFrame, stored: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`coded` of `counts` (row, term, count) followed by the stored features `stored` (terms
     and counts lists, as story_features holds them; rows from `first_row` in its order),
     whose terms are numbered inside their lists: the stored terms of a chunk that reads tens of
-    thousands of articles are never laid out as millions of rows of strings."""
+    thousands of articles are never laid out as millions of rows of strings. A count of 0 is
+    no feature."""
     terms = pl.concat([counts["term"], stored["terms"].explode()]).drop_nulls().unique().sort()
     vocab = pl.DataFrame({"term": terms}).with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
     del terms

@@ -499,11 +499,24 @@ def test_features_are_numbered_in_term_order_and_weighted_as_tfidf():
 
     counts = pl.DataFrame({"row": [0, 0, 1, 1, 1], "term": ["b", "@x", "a", "b", "zero"], "count": [2, 1, 1, 3, 0]})
     codes, vocab = coded(counts)
-    assert vocab["term"].to_list() == ["@x", "a", "b"]  # sorted; a zero count is no feature
-    assert codes.rows() == [(0, 2, 2), (0, 0, 1), (1, 1, 1), (1, 2, 3)]
+    assert vocab["term"].to_list() == ["@x", "a", "b", "zero"]  # sorted
+    assert codes.rows() == [(0, 2, 2), (0, 0, 1), (1, 1, 1), (1, 2, 3)]  # a zero count is no feature
     df = pl.DataFrame({"term": ["a", "b", "@x"], "df": [1, 2, 1]})
     m = weighted_rows(2, codes, vocab, df, documents=2).toarray()
     idf = {t: np.log(3) - np.log(d + 1) + 1 for t, d in (("a", 1), ("b", 2), ("@x", 1))}
-    row0 = np.array([0.5 * idf["@x"], 0.0, (np.log(2) + 1) * idf["b"]])
-    row1 = np.array([0.0, idf["a"], (np.log(3) + 1) * idf["b"]])
+    row0 = np.array([0.5 * idf["@x"], 0.0, (np.log(2) + 1) * idf["b"], 0.0])
+    row1 = np.array([0.0, idf["a"], (np.log(3) + 1) * idf["b"], 0.0])
     np.testing.assert_allclose(m, np.vstack([row0 / np.linalg.norm(row0), row1 / np.linalg.norm(row1)]), rtol=1e-12)
+
+
+def test_stored_features_are_numbered_as_if_they_were_rows():
+    from assets.stories.features import coded, coded_with_stored
+
+    new = pl.DataFrame({"row": [0, 0], "term": ["b", "^t"], "count": [1, 2]})
+    stored = pl.DataFrame({"terms": [["a", "b"], [], ["@x", "a"]], "counts": [[2, 1], [], [1, 0]]},
+                          schema={"terms": pl.List(pl.String), "counts": pl.List(pl.Int32)})
+    codes, vocab = coded_with_stored(new, stored, 1)
+    flat = pl.DataFrame({"row": [0, 0, 1, 1, 3, 3], "term": ["b", "^t", "a", "b", "@x", "a"], "count": [1, 2, 2, 1, 1, 0]})
+    expected, expected_vocab = coded(flat)
+    assert vocab.rows() == expected_vocab.rows()
+    assert codes.rows() == expected.rows() == [(0, 3, 1), (0, 1, 2), (1, 2, 2), (1, 3, 1), (3, 0, 1)]
