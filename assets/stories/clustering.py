@@ -21,7 +21,7 @@ import polars as pl
 from scipy import sparse
 
 from assets.stories.features import (
-    ACTOR, BODY, GROUP_PRIOR, TITLE, article_terms, document_frequencies, group_rows, headline, tfidf_matrix,
+    ACTOR, BODY, GROUP_PRIOR, TITLE, article_terms, document_frequencies, headline, tfidf_matrix,
 )
 
 # Settings measured on the stories-dev split (benchmarks/bench_dedup_stories.py prints them;
