@@ -224,11 +224,22 @@ class PairScorer:
     def _lookup(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
         out = np.zeros((len(ra), len(rb)))
         for i, a in enumerate(ra.tolist()):
-            cols, probs = self._scored[a]
-            if len(cols):
-                idx = np.minimum(np.searchsorted(cols, rb), len(cols) - 1)
-                out[i] = np.where(cols[idx] == rb, probs[idx], 0.0)
+            out[i] = self.lookup_row(a, rb)
         return out
+
+    def lookup_row(self, a: int, rb: np.ndarray) -> np.ndarray:
+        """`_lookup` of one scored row `a` against the rows `rb`."""
+        cols, probs = self._scored[a]
+        if not len(cols):
+            return np.zeros(len(rb))
+        idx = np.minimum(np.searchsorted(cols, rb), len(cols) - 1)
+        return np.where(cols[idx] == rb, probs[idx], 0.0)
+
+    def lookup_at(self, a: int, b: int) -> float:
+        """`_lookup` of one scored row `a` at one row `b`."""
+        cols, probs = self._scored[a]
+        i = int(np.searchsorted(cols, b))
+        return float(probs[i]) if i < len(cols) and cols[i] == b else 0.0
 
     def known_below(self, ra: list[int], rb: list[int], near: np.ndarray) -> float | None:
         """A probability below LINK_THRESHOLD among the pairs ra x rb (where `near`) that are
@@ -329,17 +340,57 @@ class _Clusters:
     def exact_min(self, a: str, b: str) -> float | None:
         """Smallest cosine over the pairs of a's and b's articles within the window; None when
         no pair is that close in time."""
+        m = self._single_min(a, b)
+        if m is False:
+            m = self._general_min(a, b)
+        self._min[(a, b) if a < b else (b, a)] = (m, True)
+        return m
+
+    def _general_min(self, a: str, b: str) -> float | None:
+        """`exact_min` of any two clusters."""
         ra, rb = self._near(self.members[a], self.members[b]), self._near(self.members[b], self.members[a])
         # Undated articles (NaN) are compared with everything.
         near = ~(np.abs(self.days[ra][:, None] - self.days[rb][None, :]) > WINDOW_DAYS)
         if not near.any():
-            m = None
+            return None
+        m = self.scorer.known_below(ra, rb, near)
+        return float(self.scorer.block(ra, rb)[near].min()) if m is None else m
+
+    def _single_min(self, a: str, b: str) -> float | None | bool:
+        """`exact_min` when one of the two is a single new article (its pairs remembered by
+        the scorer), the most frequent case: a new article against a story it was found
+        near. The same lookups as `known_below` and `block` make, in the same order, without
+        their general bookkeeping; False when neither is such a single article."""
+        scored = self.scorer._scored
+        ma, mb = self.members[a], self.members[b]
+        if len(ma) == 1 and ma[0] in scored:
+            r, others, single_first = ma[0], mb, True
+        elif len(mb) == 1 and mb[0] in scored:
+            r, others, single_first = mb[0], ma, False
         else:
-            m = self.scorer.known_below(ra, rb, near)
-            if m is None:
-                m = float(self.scorer.block(ra, rb)[near].min())
-        self._min[(a, b) if a < b else (b, a)] = (m, True)
-        return m
+            return False
+        if self.scorer._floor >= LINK_THRESHOLD:
+            return False
+        rows = np.asarray(self._near(others, [r]), dtype=np.int64)
+        near = ~(np.abs(self.days[rows] - self.days[r]) > WINDOW_DAYS)
+        if not near.any():
+            return None
+        in_rows = np.fromiter((x in scored for x in rows.tolist()), dtype=bool, count=len(rows))
+        lookup = self.scorer.lookup_at
+        if in_rows.any() and not in_rows.all():
+            # known_below: the other side's new articles, looked up at r, first.
+            mask = in_rows & near
+            if mask.any():
+                low = min(lookup(x, r) for x in rows[mask].tolist())
+                if low < LINK_THRESHOLD:
+                    return float(low)
+        if single_first or not in_rows.any():
+            return float(self.scorer.lookup_row(r, rows[near]).min())
+        # block(others, [r]): others' new articles looked up at r, the rest in r's pairs.
+        values = np.empty(len(rows))
+        values[in_rows] = [lookup(x, r) for x in rows[in_rows].tolist()]
+        values[~in_rows] = self.scorer.lookup_row(r, rows[~in_rows])
+        return float(values[near].min())
 
     def _near(self, rows: list[int], other: list[int]) -> list[int]:
         """The rows published within the window of any of `other`'s dates: a long-running

@@ -520,3 +520,44 @@ def test_stored_features_are_numbered_as_if_they_were_rows():
     expected, expected_vocab = coded(flat)
     assert vocab.rows() == expected_vocab.rows()
     assert codes.rows() == expected.rows() == [(0, 3, 1), (0, 1, 2), (1, 2, 2), (1, 3, 1), (3, 0, 1)]
+
+
+def test_a_single_new_article_gets_the_minimum_the_general_path_gives():
+    # A single new article against any cluster (earlier articles, other new ones, both mixed,
+    # some far apart in time) is the shortcut of exact_min: it must give what the general
+    # path gives, to the bit, in both orders.
+    from assets.stories.clustering import _Clusters
+
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(14)] + [f"^t{i}" for i in range(4)] + [f"@a{i}" for i in range(3)]
+    n = 60
+    terms = {f"a{r}": {t: int(rng.integers(1, 4)) for t in rng.choice(vocab, size=8, replace=False)} for r in range(n)}
+    ids = list(terms)
+    df = {t: sum(t in c for c in terms.values()) for t in vocab}
+    matrix = stories.tfidf_matrix(ids, terms, df, n)
+    days = 738000.0 + rng.integers(0, 150, size=n).astype(float)
+    days[[5, 17]] = np.nan  # undated articles are compared with everything
+    clusters = _Clusters(matrix, days)
+    # New articles are scored against different rows (as parts of a chunk are, by their
+    # weeks), so a pair's lookup can differ by which of its two articles is looked up.
+    clusters.scorer.score_rows(np.arange(30, 50), np.arange(0, 45))
+    clusters.scorer.score_rows(np.arange(50, n), np.arange(n))
+    groups = [list(range(0, 12)), list(range(12, 15)), [15], [16, 17, 18, 19], list(range(20, 30)),
+              [30, 31, 2], [32, 33, 34] + list(range(21, 29)), [35], [40, 41], [42, 43, 44]]
+    for i, rows in enumerate(groups):
+        clusters.add(f"c{i}", rows)
+    singles = [r for r in range(36, n) if r not in range(40, 45)]
+    for r in singles:
+        clusters.add(f"n{r}", [r])
+    seen = {"below": 0, "above": 0, "none": 0}
+    for a in [f"n{r}" for r in singles]:
+        for b in list(clusters.members):
+            if a == b:
+                continue
+            for x, y in ((a, b), (b, a)):
+                fast, general = clusters._single_min(x, y), clusters._general_min(x, y)
+                assert fast is not False
+                assert fast == general, (x, y, fast, general)
+            seen["none" if general is None else "below" if general < LINK_THRESHOLD else "above"] += 1
+    assert all(seen.values()), seen  # every outcome was compared
+    assert clusters._single_min("c0", "c1") is False  # no single new article: the general path
