@@ -376,19 +376,18 @@ class _Clusters:
         if not near.any():
             return None
         in_rows = np.fromiter((x in scored for x in rows.tolist()), dtype=bool, count=len(rows))
-        lookup = self.scorer.lookup_at
-        if in_rows.any() and not in_rows.all():
-            # known_below: the other side's new articles, looked up at r, first.
-            mask = in_rows & near
-            if mask.any():
-                low = min(lookup(x, r) for x in rows[mask].tolist())
-                if low < LINK_THRESHOLD:
-                    return float(low)
+        partly = in_rows.any() and not in_rows.all()
+        if partly or (not single_first and in_rows.any()):
+            # The other side's new articles looked up at r, once: known_below reads them first
+            # when only some are new, block(others, [r]) when the single article comes second.
+            at_r = np.array([self.scorer.lookup_at(x, r) for x in rows[in_rows].tolist()])
+            low = at_r[near[in_rows]]
+            if partly and low.size and low.min() < LINK_THRESHOLD:
+                return float(low.min())
         if single_first or not in_rows.any():
             return float(self.scorer.lookup_row(r, rows[near]).min())
-        # block(others, [r]): others' new articles looked up at r, the rest in r's pairs.
         values = np.empty(len(rows))
-        values[in_rows] = [lookup(x, r) for x in rows[in_rows].tolist()]
+        values[in_rows] = at_r
         values[~in_rows] = self.scorer.lookup_row(r, rows[~in_rows])
         return float(values[near].min())
 
