@@ -13,7 +13,7 @@ import polars as pl
 from assets.preview import frame_markdown
 from assets.progress import Progress, chunked
 from assets.stories.candidates import CANDIDATES, posting_rows
-from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster, story_table
+from assets.stories.clustering import WINDOW_DAYS, assign_stories, cluster
 from assets.stories.features import (
     article_terms, coded_with_stored, document_frequencies, exploded, headline, tfidf_matrix, weighted_rows, words,
 )
@@ -21,7 +21,7 @@ from assets.stories.features import (
 FEATURE_SCHEMA = {"article_id": pl.String, "content_hash": pl.String,
                   "terms": pl.List(pl.String), "counts": pl.List(pl.Int32)}
 
-__all__ = ["stories", "assign_stories", "cluster", "story_table", "article_terms", "headline", "words", "WINDOW_DAYS",
+__all__ = ["stories", "assign_stories", "cluster", "article_terms", "headline", "words", "WINDOW_DAYS",
            "tfidf_matrix"]
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -165,13 +165,29 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
 
 
 def rebuild_stories(conn, story_ids: set[str]) -> int:
-    """Rebuild the `stories` rows of `story_ids` from their articles; returns how many remain."""
+    """Rebuild the `stories` rows of `story_ids` from their articles; returns how many remain.
+    Aggregated in SQL over narrow columns; a body is read only for a story without any title
+    (its earliest article's first sentence stands in), so the cost is the touched stories'
+    rows, not the corpus's bodies."""
     touched = db.keys_frame("story_id", story_ids)
     with db.registered(conn, _stories=touched):
-        table = story_table(db.query_frame(conn, db.read_sql("stories_table_rows")))
+        rows = db.query_frame(conn, db.read_sql("stories_table_rows"))
+        untitled = rows.filter(pl.col("title").is_null())["first_article"].to_list()
+        leads = db.query_frame(conn, db.read_sql("stories_table_leads", ids=untitled)) if untitled else None
+        table = titled_rows(rows, leads)
         with db.registered(conn, _table=table):
             conn.execute(db.read_sql("stories_write_table"))
     return table.height
+
+
+def titled_rows(rows: pl.DataFrame, leads: pl.DataFrame | None) -> pl.DataFrame:
+    """`stories` rows from stories_table_rows.sql: a story without a title gets the first
+    sentence of its earliest article's body (`leads`: article_id, lead)."""
+    lead = dict(leads.select("article_id", "lead").iter_rows()) if leads is not None else {}
+    fallback = pl.Series([headline(lead.get(a)) for a in rows["first_article"].to_list()], dtype=pl.String)
+    return (rows.with_columns(pl.coalesce(pl.col("title"), fallback).alias("title"))
+            .select("story_id", "title", "first_seen", "last_seen",
+                    pl.col("articles", "outlets", "unique_articles").cast(pl.Int64)))
 
 
 @dg.asset(group_name="stories", kinds={"duckdb", "polars"}, deps=["actors", "deduplicated_articles"])

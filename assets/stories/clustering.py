@@ -21,7 +21,7 @@ import polars as pl
 from scipy import sparse
 
 from assets.stories.features import (
-    ACTOR, BODY, GROUP_PRIOR, TITLE, article_terms, document_frequencies, headline, tfidf_matrix,
+    ACTOR, BODY, GROUP_PRIOR, TITLE, article_terms, document_frequencies, tfidf_matrix,
 )
 
 # Settings measured on the stories-dev split (benchmarks/bench_dedup_stories.py prints them;
@@ -665,28 +665,3 @@ def cluster(articles: pl.DataFrame, mentions: pl.DataFrame, model: dict | None =
     )
     links, _ = assign_stories(articles.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids, model)
     return links
-
-
-def story_table(articles: pl.DataFrame) -> pl.DataFrame:
-    """The `stories` table from articles (article_id, story_id, title, published_date, outlet,
-    dup_group_id, and optionally lead: the start of the body): the title of the story's
-    earliest article that has one, else the first sentence of its earliest article; first and
-    last day, articles, outlets, unique articles (copies counted once)."""
-    a = articles.filter(pl.col("story_id").is_not_null()).sort("published_date", "article_id", nulls_last=True)
-    lead = pl.col("lead").first() if "lead" in a.columns else pl.lit(None, pl.String)
-    table = (
-        a.group_by("story_id", maintain_order=True)
-        .agg(
-            pl.col("title").drop_nulls().first().alias("title"),
-            lead.alias("lead"),
-            pl.col("published_date").min().alias("first_seen"),
-            pl.col("published_date").max().alias("last_seen"),
-            pl.len().cast(pl.Int64).alias("articles"),
-            pl.col("outlet").drop_nulls().n_unique().cast(pl.Int64).alias("outlets"),
-            pl.col("dup_group_id").n_unique().cast(pl.Int64).alias("unique_articles"),
-        )
-        .sort("story_id")
-    )
-    fallback = pl.Series([headline(t) for t in table["lead"].to_list()], dtype=pl.String)
-    return table.with_columns(pl.coalesce(pl.col("title"), fallback).alias("title")).drop("lead")
-

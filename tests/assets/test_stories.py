@@ -200,22 +200,41 @@ def test_new_article_close_to_two_earlier_stories_merges_them_into_the_older():
     assert merges.rows() == [("s-funding", "s-vote")]
 
 
-def test_story_table_counts_articles_outlets_and_days():
+def test_story_rows_count_articles_outlets_and_days_and_read_a_body_only_without_a_title(tmp_path):
     frame = pl.DataFrame(
         {
-            "article_id": ["a", "b", "c", "d"],
-            "story_id": ["s-a", "s-a", "s-a", "s-d"],
-            "title": [None, "Bridge approved", "Bridge funded", None],
-            "published_date": [date(2024, 5, 6), date(2024, 5, 7), date(2024, 5, 20), None],
-            "outlet": ["Courier", "Courier", "Gazette", None],
-            "dup_group_id": ["a", "a", "c", "d"],
-            "lead": ["The council voted.", "x", "y", "The regional orchestra's conductor, Hanne Solberg, will step down. More."],
+            "article_id": ["a", "b", "c", "d", "e", "f", "g"],
+            "story_id": ["s-a", "s-a", "s-a", "s-d", "s-e", "s-e", "s-g"],
+            "title": [None, "Bridge approved", "Bridge funded", None, "Ferry strike", "Ferry strike ends", None],
+            "published_date": [date(2024, 5, 6), date(2024, 5, 7), date(2024, 5, 20), None,
+                               None, date(2024, 6, 1), date(2024, 6, 2)],
+            "outlet": ["Courier", "Courier", "Gazette", None, "Courier", "Courier", "Gazette"],
+            "dup_group_id": ["a", "a", "c", "d", None, "f", "g"],
+            "body": ["The council voted.", "x", "y", "The regional orchestra's conductor, Hanne Solberg, will step down. More.",
+                     "z", "w", "Rain fell on the harbour all week. Boats stayed in."],
         }
     )
-    assert stories.story_table(frame).rows() == [
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"))
+    with warehouse.write() as conn:
+        store_articles(conn, frame)
+        assert stories.rebuild_stories(conn, {"s-a", "s-d", "s-e"}) == 3
+        rows = conn.execute("SELECT * FROM story_rows ORDER BY story_id").fetchall()
+    assert rows == [
+        # the earliest article has no title: the next one's stands
         ("s-a", "Bridge approved", date(2024, 5, 6), date(2024, 5, 20), 3, 2, 2),
+        # no title at all: the first sentence of the earliest article
         ("s-d", "The regional orchestra's conductor, Hanne Solberg, will step down.", None, None, 1, 0, 1),
+        # an undated article comes last; an article without a copy group counts once
+        ("s-e", "Ferry strike ends", date(2024, 6, 1), date(2024, 6, 1), 2, 1, 2),
     ]
+    with warehouse.write() as conn:  # only the stories asked for are rebuilt; a story without articles goes
+        conn.execute("DELETE FROM story_links WHERE story_id = 's-a'")
+        assert stories.rebuild_stories(conn, {"s-a", "s-g"}) == 1
+        assert conn.execute("SELECT story_id, title FROM story_rows ORDER BY story_id").fetchall() == [
+            ("s-d", "The regional orchestra's conductor, Hanne Solberg, will step down."),
+            ("s-e", "Ferry strike ends"),
+            ("s-g", "Rain fell on the harbour all week."),
+        ]
 
 
 @pytest.mark.parametrize(
