@@ -137,7 +137,7 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
         positions = query.select(pl.col("qi").alias("new_id"), "article_id").unique().join(order, on="article_id").drop("article_id")
         raise TooMuchToRead(read.height, fitting_prefix(candidates, positions, max_read), (new, terms))
     with db.registered(conn, _earlier=read):
-        earlier = db.query_frame(conn, db.read_sql("stories_window"))
+        earlier = db.query_frame(conn, db.read_sql("stories_window")).sort("published_date", "article_id", nulls_last=True)
     # What DuckDB cached to read them goes back before the matrix is built and the pairs are
     # scored: the chunk's peak, which would otherwise hold both.
     db.release_memory(conn)

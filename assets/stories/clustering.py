@@ -99,10 +99,7 @@ class PairScorer:
         self._kinds = np.zeros(matrix.shape[1], dtype=np.int8) if kinds is None else np.asarray(kinds)
         # Norms group by group, from the matrix's own entries: no copy of the matrix per group is
         # kept (in a dense window the matrix is hundreds of MB, and every copy adds to the peak).
-        self._norms = {}
-        for kind in (BODY, TITLE, ACTOR):
-            g = self._masked(self._matrix, kind)
-            self._norms[kind] = np.sqrt(np.asarray(g.multiply(g).sum(axis=1)).ravel() + GROUP_PRIOR**2)
+        self._norms = {kind: np.sqrt(squares + GROUP_PRIOR**2) for kind, squares in self._group_squares().items()}
         self._transposed = None  # built on first use by the cache: the matrix's columns as rows
         self._cached: dict[int, dict[int, np.ndarray]] = {kind: {} for kind in (BODY, TITLE, ACTOR)}
         # Rows each group's cache may hold (each row: one float per matrix row).
@@ -112,6 +109,34 @@ class PairScorer:
         self._scored: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         zero = pair_features(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1))
         self._floor = float(probability(zero, self.model)[0])  # two rows sharing no feature
+
+    def _group_squares(self) -> dict[int, np.ndarray]:
+        """Per feature group, each row's sum of squared weights over the group's entries,
+        without a copy of the matrix per group, and to the bit what the row sums of the
+        group's masked matrix multiplied by itself give: scipy sums a row's entries with
+        `np.add.reduceat` in the order of the product's entries, which keeps each row's order
+        when every row's columns are sorted and distinct, and lists them last-first otherwise
+        (its general element-wise product)."""
+        m = self._matrix
+        n = m.shape[0]
+        entry_kinds = self._kinds[m.indices]
+        entry_rows = np.repeat(np.arange(n), np.diff(m.indptr))
+        out = {}
+        for kind in (BODY, TITLE, ACTOR):
+            keep = (entry_kinds == kind) & (m.data != 0)
+            data, rows, columns = m.data[keep], entry_rows[keep], m.indices[keep]
+            same_row = rows[1:] == rows[:-1]
+            if np.any(same_row & (columns[1:] <= columns[:-1])):
+                last_first = np.lexsort((-np.arange(len(rows)), rows))
+                data = data[last_first]
+            counts = np.bincount(rows, minlength=n)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            filled = np.flatnonzero(counts)
+            squares = np.zeros(n)
+            if len(filled):
+                squares[filled] = np.add.reduceat(data * data, starts[filled])
+            out[kind] = squares
+        return out
 
     def _masked(self, rows: sparse.csr_matrix, kind: int) -> sparse.csr_matrix:
         """`rows` with only the entries of one feature group (same columns, same order)."""

@@ -200,6 +200,31 @@ def test_new_article_close_to_two_earlier_stories_merges_them_into_the_older():
     assert merges.rows() == [("s-funding", "s-vote")]
 
 
+def test_group_norms_are_the_row_sums_of_each_groups_masked_matrix():
+    from scipy import sparse
+
+    from assets.stories.clustering import GROUP_PRIOR
+    from assets.stories.features import ACTOR, BODY, TITLE
+
+    rng = np.random.default_rng(7)
+    for trial in range(10):
+        n, width = int(rng.integers(1, 300)), int(rng.integers(1, 2000))
+        matrix = sparse.random(n, width, density=float(rng.uniform(0.001, 0.3)), format="csr", random_state=trial)
+        matrix.data = rng.uniform(0.01, 5, len(matrix.data))
+        if trial % 2:  # columns out of order within rows, as a matrix built from pairs can be
+            for row in range(n):
+                span = slice(matrix.indptr[row], matrix.indptr[row + 1])
+                order = rng.permutation(span.stop - span.start)
+                matrix.indices[span], matrix.data[span] = matrix.indices[span][order], matrix.data[span][order]
+            matrix.has_sorted_indices = False
+        matrix.kinds = rng.integers(0, 3, width).astype(np.int8)
+        scorer = PairScorer(matrix, np.zeros(n))
+        for kind in (BODY, TITLE, ACTOR):
+            group = scorer._masked(scorer._matrix, kind)
+            expected = np.sqrt(np.asarray(group.multiply(group).sum(axis=1)).ravel() + GROUP_PRIOR**2)
+            assert np.array_equal(scorer._norms[kind], expected)  # to the bit: the pairs' scores depend on them
+
+
 def test_story_rows_count_articles_outlets_and_days_and_read_a_body_only_without_a_title(tmp_path):
     frame = pl.DataFrame(
         {
