@@ -120,22 +120,21 @@ class PairScorer:
         m = self._matrix
         n = m.shape[0]
         entry_kinds = self._kinds[m.indices]
-        entry_rows = np.repeat(np.arange(n), np.diff(m.indptr))
+        entry_rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(m.indptr))
         out = {}
         for kind in (BODY, TITLE, ACTOR):
             keep = (entry_kinds == kind) & (m.data != 0)
             data, rows, columns = m.data[keep], entry_rows[keep], m.indices[keep]
-            same_row = rows[1:] == rows[:-1]
-            if np.any(same_row & (columns[1:] <= columns[:-1])):
-                last_first = np.lexsort((-np.arange(len(rows)), rows))
-                data = data[last_first]
             counts = np.bincount(rows, minlength=n)
+            last_first = bool(np.any((rows[1:] == rows[:-1]) & (columns[1:] <= columns[:-1])))
+            if last_first:  # every row's entries last-first: the arrays reversed, rows included
+                data, counts = data[::-1], counts[::-1]
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             filled = np.flatnonzero(counts)
             squares = np.zeros(n)
             if len(filled):
                 squares[filled] = np.add.reduceat(data * data, starts[filled])
-            out[kind] = squares
+            out[kind] = squares[::-1] if last_first else squares
         return out
 
     def _masked(self, rows: sparse.csr_matrix, kind: int) -> sparse.csr_matrix:
@@ -495,6 +494,11 @@ class _Clusters:
         return merges
 
 
+# How much larger than its parts' largest window the whole window of a chunk's new articles may
+# be for them to be scored against it at once (_candidate_pairs).
+WHOLE_WINDOW_SLACK = 1.25
+
+
 def _candidate_pairs(
     matrix: sparse.csr_matrix, days: np.ndarray, rows: list[int], pool: np.ndarray, chunk: int = 256,
     scorer: PairScorer | None = None,
@@ -507,15 +511,27 @@ def _candidate_pairs(
     by_day = dated[np.argsort(days[dated], kind="stable")]
     sorted_days = days[by_day]
     undated = pool[np.isnan(days[pool])]
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+
+    def window(part) -> np.ndarray:
         part_days = days[part]
         if np.isnan(part_days).any():
-            cands = pool
-        else:
-            lo = np.searchsorted(sorted_days, part_days.min() - WINDOW_DAYS, side="left")
-            hi = np.searchsorted(sorted_days, part_days.max() + WINDOW_DAYS, side="right")
-            cands = np.concatenate([by_day[lo:hi], undated])
+            return pool
+        lo = np.searchsorted(sorted_days, part_days.min() - WINDOW_DAYS, side="left")
+        hi = np.searchsorted(sorted_days, part_days.max() + WINDOW_DAYS, side="right")
+        return np.concatenate([by_day[lo:hi], undated])
+
+    parts = [rows[start:start + chunk] for start in range(0, len(rows), chunk)]
+    windows = [window(part) for part in parts]
+    if len(parts) > 1:
+        # Consecutive articles share most of their window: when the rows' whole window is
+        # hardly larger than a part's, every row is scored against it in one call, so the
+        # candidates' matrix is gathered and transposed once, not once per part. The pairs
+        # kept are the same (the rows outside an article's own window are never kept) with
+        # the same values (each pair's sum runs over its own shared features, in its order).
+        whole = window(rows)
+        if len(whole) <= WHOLE_WINDOW_SLACK * max(len(w) for w in windows):
+            parts, windows = [rows], [whole]
+    for part, cands in zip(parts, windows):
         scored = scorer.score_rows(np.asarray(part, dtype=np.int64), cands)
         for r, (cols, vals, overall) in zip(part, scored):
             keep = overall >= CANDIDATE_COSINE
