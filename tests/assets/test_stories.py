@@ -605,3 +605,30 @@ def test_a_single_new_article_gets_the_minimum_the_general_path_gives():
             seen["none" if general is None else "below" if general < LINK_THRESHOLD else "above"] += 1
     assert all(seen.values()), seen  # every outcome was compared
     assert clusters._single_min("c0", "c1") is False  # no single new article: the general path
+
+
+@pytest.mark.parametrize("undated", [False, True])
+def test_scoring_a_chunk_against_its_whole_window_keeps_the_same_pairs_and_values(monkeypatch, undated):
+    from scipy import sparse
+
+    from assets.stories import clustering
+
+    rng = np.random.default_rng(3)
+    n, width = 400, 900
+    matrix = sparse.random(n, width, density=0.04, format="csr", random_state=5)
+    matrix.data = rng.uniform(0.1, 3, len(matrix.data))
+    matrix.kinds = rng.choice([0, 1, 2], width, p=[0.8, 0.1, 0.1]).astype(np.int8)
+    days = np.sort(rng.integers(0, 600, n)).astype(float)  # ten windows: a part's window is a small share
+    if undated:
+        days[rng.choice(n, 10, replace=False)] = np.nan
+    model = {**clustering.MODEL, "intercept": 30.0}  # most pairs that share a feature pass the threshold
+    new_rows = list(range(0, n, 4))  # new articles over the whole span, oldest first
+    pool = np.arange(n, dtype=np.int64)
+    found = {}
+    for slack in (0.0, 1e9):  # never / always the whole window
+        monkeypatch.setattr(clustering, "WHOLE_WINDOW_SLACK", slack)
+        scorer = PairScorer(matrix, days, model)
+        pairs = list(clustering._candidate_pairs(matrix, days, new_rows, pool, chunk=16, scorer=scorer))
+        found[slack] = (pairs, {r: (c.tolist(), p.tolist()) for r, (c, p) in scorer._scored.items()})
+    assert len(found[0.0][0]) > 500  # enough pairs to compare
+    assert found[0.0] == found[1e9]  # the same pairs, the same floats
