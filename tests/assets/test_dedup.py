@@ -129,6 +129,22 @@ def test_earlier_candidates_finds_copies(warehouse):
     assert found.columns == list(dedup.SIGNATURE_SCHEMA)
 
 
+def test_storing_signatures_again_replaces_their_keys(warehouse):
+    first = dedup.deduplicate(articles(["wire", "unrelated"], prefix="a-"))["signatures"]
+    with warehouse.write() as conn:
+        dedup.store_signatures(conn, first)
+        keys = conn.execute("SELECT kind, key, article_id FROM dedup_keys ORDER BY ALL").fetchall()
+        assert keys and {k[2] for k in keys} == {"a-wire", "a-unrelated"}
+        # one of them again, with another article beside it: its keys are replaced, not doubled
+        again = dedup.deduplicate(articles(["wire", "excerpt"], prefix="a-"))["signatures"]
+        dedup.store_signatures(conn, again)
+        after = conn.execute("SELECT kind, key, article_id FROM dedup_keys ORDER BY ALL").fetchall()
+        signatures = conn.execute("SELECT count(*) FROM article_signatures").fetchone()[0]
+    excerpt_keys = [k for k in after if k[2] == "a-excerpt"]
+    assert excerpt_keys and sorted(k for k in after if k[2] != "a-excerpt") == keys
+    assert signatures == 3
+
+
 def test_asset_links_new_articles_to_stored_ones(warehouse):
     old = articles(["wire"], prefix="old-")
     stored = dedup.deduplicate(old)["signatures"]

@@ -2,8 +2,12 @@
 -- duplicate links (_duplicates), and their lookup keys; rows of an interrupted earlier attempt
 -- are replaced.
 DELETE FROM duplicates WHERE article_id IN (SELECT article_id FROM _signatures);
+-- Keys are stored only with their signature, so only the chunk's articles that have one can
+-- have keys: looked up in the signatures first, so that a chunk of articles new to the
+-- warehouse (the usual case) does not scan all the keys (millions of rows at 100k articles).
+DELETE FROM dedup_keys WHERE article_id IN (
+    SELECT article_id FROM article_signatures WHERE article_id IN (SELECT article_id FROM _signatures));
 DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM _signatures);
-DELETE FROM dedup_keys WHERE article_id IN (SELECT article_id FROM _signatures);
 INSERT INTO article_signatures BY NAME SELECT * FROM _signatures;
 INSERT INTO dedup_keys SELECT 'band', unnest(lsh_bands), article_id FROM _signatures;
 INSERT INTO dedup_keys SELECT 'sample', unnest(shingle_sample), article_id FROM _signatures;
