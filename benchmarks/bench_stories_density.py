@@ -28,7 +28,7 @@ from pathlib import Path
 from benchmarks.bench_scale import MAKER, ROOT, run
 
 # Everything the stories asset owns, emptied before a stories-only run.
-STORY_TABLES = ("story_links", "story_merges", "story_features", "story_postings", "story_term_df", "story_corpus",
+STORY_TABLES = ("story_links", "story_merges", "story_features", "story_terms", "story_postings", "story_term_df", "story_corpus",
                 "story_rows")
 START = datetime.date(2026, 1, 1)
 DATE_LINE = re.compile(r"^date (\d{4}-\d{2}-\d{2})$", re.M)

@@ -45,6 +45,29 @@ def feature_rows(terms: dict[str, Counter], content_hashes: dict[str, str]) -> p
     )
 
 
+TERM_SCHEMA = {"term": pl.String, "term_id": pl.Int32}
+
+
+def numbered_features(conn, features: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """story_features rows with their terms by number (`term_ids`, in the order of `terms`),
+    and the `story_terms` rows of the terms numbered for the first time (the next numbers, in
+    the terms' sorted order). `features`: article_id, content_hash, terms, counts."""
+    distinct = features.select(pl.col("terms").explode().alias("term")).drop_nulls().unique()
+    with db.registered(conn, _terms=distinct):
+        known = db.query_frame(conn, db.read_sql("stories_term_ids"))
+    largest = int(known["largest"].max() or 0)
+    known = known.drop_nulls("term").select(pl.col("term"), pl.col("term_id").cast(pl.Int32))
+    new = (distinct.join(known, on="term", how="anti").sort("term").with_row_index("i")
+           .select("term", (pl.col("i") + largest + 1).cast(pl.Int32).alias("term_id")))
+    numbers = pl.concat([known, new])
+    numbered = features.select(
+        "article_id", "content_hash",
+        pl.col("terms").list.eval(pl.element().replace_strict(numbers["term"], numbers["term_id"], default=None,
+                                                              return_dtype=pl.Int32)).alias("term_ids"),
+        "counts")
+    return numbered, new.select(list(TERM_SCHEMA)).cast(TERM_SCHEMA)
+
+
 def stored_terms(frame: pl.DataFrame) -> dict[str, Counter]:
     """Feature counts per article from stored story_features rows (article_id, terms, counts)."""
     return {a: Counter(dict(zip(t or [], c or []))) for a, t, c in frame.select("article_id", "terms", "counts").iter_rows()}
@@ -147,18 +170,24 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     # The stored features are numbered inside their lists and let go: in a dense window they
     # are hundreds of MB as strings, and the matrix and the pairs scored next are the chunk's
     # other peak (README, "Performance").
-    codes, vocab = coded_with_stored(counts, earlier.select("terms", "counts"), new.height)
+    stored_ids = earlier.select(pl.col("term_ids").explode().alias("term_id")).drop_nulls().unique()
+    with db.registered(conn, _term_ids=stored_ids):
+        id_terms = db.query_frame(conn, db.read_sql("stories_id_terms"))
+    codes, vocab = coded_with_stored(counts, earlier.select("term_ids", "counts"), new.height, id_terms)
+    del stored_ids, id_terms
     earlier = earlier.select("article_id", "published_date", "dup_group_id", "story_id",
                              "story_first_date", "story_first_article", "story_articles")
     del counts, new_counts
     matrix = weighted_rows(len(ids_all), codes, vocab, _frequencies(conn, vocab, new_df), documents)
     del codes
     links, merges = assign_stories(new.select("article_id", "published_date", "dup_group_id"), earlier, matrix, ids_all)
+    features, new_terms = numbered_features(conn, features)
     return {
         "_story_links": links.with_columns(pl.lit(now).alias("linked_at")),
         "_story_merges": merges.with_columns(pl.lit(now).alias("merged_at")),
         "_story_df": new_df,
         "_story_features": features,
+        "_story_terms": new_terms,
         "_story_corpus": pl.DataFrame({"documents": [new.height], "counted_at": [now]}),
         "_story_postings": postings,
     }
@@ -196,6 +225,15 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     (joining an existing one or starting one), chunk by chunk, oldest first; earlier articles
     keep their story. Owns `story_links` (shown as `articles.story_id`), `stories` (only the
     rows of stories that changed are rebuilt), `story_merges` and the per-article features."""
+    size = warehouse.chunk_size
+    with warehouse.write() as conn:  # once, after an upgrade from a warehouse whose features name their terms
+        unnumbered = db.query_frame(conn, db.read_sql("stories_unnumbered"))["article_id"].to_list()
+    for ids in chunked(unnumbered, size):
+        with warehouse.write() as conn, db.transaction(conn):
+            rows = db.query_frame(conn, db.read_sql("stories_unnumbered_rows", ids=ids))
+            numbered, new_terms = numbered_features(conn, rows)
+            with db.registered(conn, _story_terms=new_terms, _story_features=numbered):
+                conn.execute(db.read_sql("stories_write_numbered"))
     with warehouse.write() as conn, db.transaction(conn):
         stale = set(conn.execute(db.read_sql("stories_remove_stale")).pl()["story_id"].to_list())
         if stale:
@@ -203,12 +241,13 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     with warehouse.write() as conn:
         unfeatured = db.query_frame(conn, db.read_sql("stories_unfeatured"))["article_id"].to_list()
         pending = db.query_frame(conn, db.read_sql("stories_pending"))["article_id"].to_list()
-    size = warehouse.chunk_size
     for ids in chunked(unfeatured, size):  # once, after an upgrade from a warehouse without features
         with warehouse.write() as conn, db.transaction(conn):
             articles, terms = _chunk_terms(conn, ids)
             features = feature_rows(terms, dict(articles.select("article_id", "content_hash").iter_rows()))
-            db.insert_frame(conn, "story_features", features)
+            numbered, new_terms = numbered_features(conn, features)
+            with db.registered(conn, _story_terms=new_terms, _story_features=numbered):
+                conn.execute(db.read_sql("stories_write_numbered"))
     with warehouse.write() as conn:  # once, after an upgrade from a warehouse without the index
         unposted = db.query_frame(conn, db.read_sql("stories_unposted"))
         if unposted.height:

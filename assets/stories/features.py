@@ -129,23 +129,34 @@ def coded(counts: pl.DataFrame, ids: list[str] | None = None) -> tuple[pl.DataFr
     return coded_with_stored(counts.select("row", "term", "count"), none, 0)
 
 
-def coded_with_stored(counts: pl.DataFrame, stored: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`coded` of `counts` (row, term, count) followed by the stored features `stored` (terms
-    and counts lists, as story_features holds them; rows from `first_row` in its order),
-    whose terms are numbered inside their lists: the stored terms of a chunk that reads tens of
-    thousands of articles are never laid out as millions of rows of strings. A count of 0 is
-    no feature."""
-    terms = pl.concat([counts["term"], stored["terms"].explode()]).drop_nulls().unique().sort()
+def coded_with_stored(counts: pl.DataFrame, stored: pl.DataFrame, first_row: int,
+                      id_terms: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`coded` of `counts` (row, term, count) followed by the stored features `stored` (rows
+    from `first_row` in its order): `terms` and `counts` lists, or, as story_features holds
+    them, `term_ids` and `counts` with `id_terms` (term_id, term) naming every number in them.
+    Their terms are numbered inside their lists: the stored terms of a chunk that reads tens
+    of thousands of articles are never laid out as millions of rows (nor, by number, read as
+    strings at all). The vocabulary is every term in sorted order either way, so the columns
+    are the same. A count of 0 is no feature."""
+    by_number = "term_ids" in stored.columns
+    stored_terms = id_terms["term"] if by_number else stored["terms"].explode()
+    terms = pl.concat([counts["term"], stored_terms]).drop_nulls().unique().sort()
     vocab = pl.DataFrame({"term": terms}).with_row_index("col").with_columns(pl.col("col").cast(pl.Int32))
-    del terms
+    del terms, stored_terms
 
     def numbered(term: pl.Expr) -> pl.Expr:
         return term.replace_strict(vocab["term"], vocab["col"], return_dtype=pl.Int32)
 
+    if by_number:
+        columns = id_terms.join(vocab, on="term").select("term_id", "col")
+        stored_cols = pl.col("term_ids").list.eval(
+            pl.element().replace_strict(columns["term_id"], columns["col"], default=None, return_dtype=pl.Int32))
+    else:
+        stored_cols = pl.col("terms").list.eval(numbered(pl.element()))
     out = pl.concat([
         counts.select(pl.col("row").cast(pl.Int32), numbered(pl.col("term")).alias("col"), pl.col("count").cast(pl.Int32)),
         stored.select((pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("row"),
-                      pl.col("terms").list.eval(numbered(pl.element())).alias("col"), pl.col("counts").alias("count"))
+                      stored_cols.alias("col"), pl.col("counts").alias("count"))
         .explode("col", "count").drop_nulls("col").with_columns(pl.col("count").cast(pl.Int32)),
     ])
     if out.height and out["count"].min() <= 0:

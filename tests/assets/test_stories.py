@@ -632,3 +632,42 @@ def test_scoring_a_chunk_against_its_whole_window_keeps_the_same_pairs_and_value
         found[slack] = (pairs, {r: (c.tolist(), p.tolist()) for r, (c, p) in scorer._scored.items()})
     assert len(found[0.0][0]) > 500  # enough pairs to compare
     assert found[0.0] == found[1e9]  # the same pairs, the same floats
+
+
+def test_features_stored_by_term_name_before_migration_10_are_numbered_and_give_the_same_stories(tmp_path):
+    """A warehouse of the release before term numbers (features hold their terms as strings, no
+    `story_terms`, schema version 9) is upgraded in place: the next stories run numbers the
+    stored features and assigns new articles exactly as a warehouse built by this release."""
+    current, old = (WarehouseResource(path=str(tmp_path / f"{name}.duckdb")) for name in ("current", "old"))
+    for warehouse in (current, old):
+        load(warehouse, ["bridge-vote", "bridge-report", "orchestra"])
+        assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    with old.write() as conn:  # back to how release 9 stored them
+        conn.execute("""CREATE TABLE _named AS
+                        SELECT u.article_id, list(n.term ORDER BY u.i) AS terms
+                        FROM (SELECT article_id, unnest(term_ids) AS term_id, generate_subscripts(term_ids, 1) AS i
+                              FROM story_features) AS u
+                        JOIN story_terms AS n USING (term_id) GROUP BY u.article_id""")
+        rows = conn.execute("SELECT f.article_id, f.content_hash, n.terms, f.counts FROM story_features AS f "
+                            "JOIN _named AS n USING (article_id)").fetchall()
+        conn.execute("DROP TABLE _named")
+        conn.execute("DROP TABLE story_features")
+        conn.execute("CREATE TABLE story_features (article_id VARCHAR PRIMARY KEY, content_hash VARCHAR, "
+                     "terms VARCHAR[], counts INTEGER[])")
+        conn.executemany("INSERT INTO story_features VALUES (?, ?, ?, ?)", rows)
+        conn.execute("DROP TABLE story_terms")
+        conn.execute("DELETE FROM schema_version WHERE version = 10")
+    db._MIGRATED.clear()  # this process opens the file again as a new run would
+    for warehouse in (current, old):
+        load(warehouse, ["bridge-funding", "orchestra-successor"])
+        assert dg.materialize([stories.stories], resources={"warehouse": warehouse}).success
+    assert tables(old) == tables(current)
+    with old.read() as conn, current.read() as now:
+        assert conn.execute("SELECT count(*) FROM story_features WHERE term_ids IS NULL OR terms IS NOT NULL").fetchone()[0] == 0
+        numbers = ("SELECT u.article_id, n.term, u.c FROM (SELECT article_id, unnest(term_ids) AS term_id, "
+                   "unnest(counts) AS c FROM story_features) AS u JOIN story_terms AS n USING (term_id) ORDER BY ALL")
+        assert conn.execute(numbers).fetchall() == now.execute(numbers).fetchall()
+        total, terms, ids = conn.execute("SELECT count(*), count(DISTINCT term), count(DISTINCT term_id) FROM story_terms").fetchone()
+        assert total > 0 and total == terms == ids
+        scores = "SELECT article_id, story_id, matched_article_id, score FROM story_links ORDER BY article_id"
+        assert conn.execute(scores).fetchall() == now.execute(scores).fetchall()

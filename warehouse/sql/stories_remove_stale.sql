@@ -14,8 +14,10 @@ WHERE l.article_id NOT IN (SELECT article_id FROM article_texts);
 
 UPDATE story_term_df SET df = story_term_df.df - gone.n
 FROM (SELECT term, count(*) AS n
-      FROM (SELECT unnest(terms) AS term FROM story_features
-            WHERE article_id IN (SELECT article_id FROM _stale_stories))
+      FROM (SELECT n.term
+            FROM (SELECT unnest(term_ids) AS term_id FROM story_features
+                  WHERE article_id IN (SELECT article_id FROM _stale_stories)) AS f
+            JOIN story_terms AS n USING (term_id))
       GROUP BY term) AS gone
 WHERE story_term_df.term = gone.term;
 DELETE FROM story_term_df WHERE df <= 0;

@@ -1,4 +1,4 @@
--- The stored features of the candidate articles (registered relation _earlier) with their day,
+-- The stored features (terms by number) of the candidate articles (registered relation _earlier) with their day,
 -- copy group and story, so no body is read or stemmed again; and per story its first article
 -- over all its articles (day, then id), which the candidates may not include: an older story
 -- keeps its id when two merge; and how many articles it has in all (a story read in part never
@@ -13,7 +13,7 @@ WITH firsts AS (
     WHERE l.story_id IN (SELECT l2.story_id FROM story_links AS l2 JOIN _earlier USING (article_id))
     GROUP BY l.story_id
 )
-SELECT f.article_id, t.published_date, s.dup_group_id, l.story_id, f.terms, f.counts,
+SELECT f.article_id, t.published_date, s.dup_group_id, l.story_id, f.term_ids, f.counts,
        firsts.story_first_date, firsts.story_first_article, firsts.story_articles
 FROM story_features AS f
 JOIN _earlier USING (article_id)

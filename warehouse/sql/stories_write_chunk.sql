@@ -1,6 +1,7 @@
 -- One chunk of story assignment in one transaction: the new links (_story_links), earlier
 -- stories merged into others (_story_merges), the chunk's document frequencies (_story_df),
--- features (_story_features) and postings (_story_postings), and how many documents it adds
+-- features (_story_features, terms by number; new term numbers: _story_terms) and postings
+-- (_story_postings), and how many documents it adds
 -- (_story_corpus).
 UPDATE story_links SET story_id = m.into_story_id
 FROM _story_merges AS m
@@ -16,6 +17,8 @@ SELECT merged_story_id, into_story_id, merged_at FROM _story_merges;
 INSERT INTO story_term_df BY NAME
 SELECT term, df FROM _story_df
 ON CONFLICT (term) DO UPDATE SET df = story_term_df.df + excluded.df;
+
+INSERT INTO story_terms BY NAME SELECT * FROM _story_terms;
 
 DELETE FROM story_features WHERE article_id IN (SELECT article_id FROM _story_features);
 INSERT INTO story_features BY NAME SELECT * FROM _story_features;
