@@ -167,9 +167,10 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     ids_all = new["article_id"].to_list() + earlier["article_id"].to_list()
     rows = pl.DataFrame({"article_id": new["article_id"], "row": pl.int_range(new.height, dtype=pl.Int32, eager=True)})
     counts = new_counts.join(rows, on="article_id", how="inner", maintain_order="left").select("row", "term", "count")
-    # The stored features are numbered inside their lists and let go: in a dense window they
-    # are hundreds of MB as strings, and the matrix and the pairs scored next are the chunk's
-    # other peak (README, "Performance").
+    # The stored features come by term number (story_terms; only the numbers they use are read
+    # as strings, to order the columns by term), are numbered into columns inside their lists
+    # and let go: the matrix and the pairs scored next are the chunk's other peak (README,
+    # "Performance").
     stored_ids = earlier.select(pl.col("term_ids").explode().alias("term_id")).drop_nulls().unique()
     with db.registered(conn, _term_ids=stored_ids):
         id_terms = db.query_frame(conn, db.read_sql("stories_id_terms"))
