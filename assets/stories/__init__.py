@@ -213,8 +213,9 @@ def rebuild_stories(conn, story_ids: set[str]) -> int:
 def titled_rows(rows: pl.DataFrame, leads: pl.DataFrame | None) -> pl.DataFrame:
     """`stories` rows from stories_table_rows.sql: a story without a title gets the first
     sentence of its earliest article's body (`leads`: article_id, lead)."""
-    lead = dict(leads.select("article_id", "lead").iter_rows()) if leads is not None else {}
-    fallback = pl.Series([headline(lead.get(a)) for a in rows["first_article"].to_list()], dtype=pl.String)
+    # Only the untitled stories' leads are read, so only they get a first sentence.
+    firsts = {} if leads is None else {a: headline(t) for a, t in leads.select("article_id", "lead").iter_rows()}
+    fallback = pl.col("first_article").replace_strict(firsts, default=None, return_dtype=pl.String)
     return (rows.with_columns(pl.coalesce(pl.col("title"), fallback).alias("title"))
             .select("story_id", "title", "first_seen", "last_seen",
                     pl.col("articles", "outlets", "unique_articles").cast(pl.Int64)))
