@@ -3,7 +3,7 @@
 An article often arrives several times: the same wire copy from several outlets, or one story
 as a saved HTML page, a whole-page text copy (navigation and footers included) and a feed
 record with the clean body. Exact copies share a content_hash. Near copies are found with
-MinHash signatures over word shingles and LSH band buckets (datasketch), which catch copies
+MinHash signatures over word shingles and LSH band buckets (datasketch's scheme, in numpy), which catch copies
 whose texts mostly agree (Jaccard); a clean body inside a much longer, noisier page copy has a
 low Jaccard, so a second sketch, a content-defined sample of the shingle hashes (Broder's
 "mod-m" sketch), measures containment: the share of the smaller text found in the other. Each
@@ -49,14 +49,15 @@ SAMPLE_MAX_ARTICLES = 50
 
 
 
-@lru_cache(maxsize=1)
-def lsh_bands_and_rows() -> tuple[int, int]:
-    """datasketch's optimal LSH bands and rows for LSH_THRESHOLD and NUM_PERM (datasketch, and
-    the scipy it integrates with, are imported when first needed: they cost half a second at
-    every process start)."""
-    from datasketch.lsh import _optimal_param
+# datasketch's optimal LSH bands and rows for LSH_THRESHOLD and NUM_PERM with equal weights on
+# false positives and negatives (`datasketch.lsh._optimal_param(0.5, 128, 0.5, 0.5)`): written
+# down, since finding them integrates with scipy, which with datasketch cost a second at every
+# run's first dedup chunk; a test recomputes them with datasketch.
+LSH_BANDS_AND_ROWS = (25, 5)
 
-    return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
+
+def lsh_bands_and_rows() -> tuple[int, int]:
+    return LSH_BANDS_AND_ROWS
 
 
 _WORD = re.compile(r"\w+")
@@ -117,23 +118,37 @@ def shingle_hashes(text: str | None, k: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(h)
 
 
-@lru_cache(maxsize=1)
-def _template():
-    from datasketch import MinHash
+# MurmurHash3's 32-bit finalizer constants, as datasketch's affine32 scheme mixes its inputs.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the NUM_PERM affine permutations h -> a*h + b mod 2^32, drawn from MINHASH_SEED
+    as datasketch 2's MinHash draws them (scheme affine32): an odd `a`, any `b`."""
+    gen = np.random.RandomState(MINHASH_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def _minhash(hashes: np.ndarray) -> np.ndarray:
-    from datasketch import MinHash
-
-    # The seed's permutations drawn once, not per article (two thirds of the time here).
-    template = _template()
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int, permutations=template.permutations,
-                scheme=template.scheme)
-    if len(hashes):
-        m.update_batch((hashes >> np.uint64(32)).tolist())
-    return np.asarray(m.hashvalues, dtype=np.uint64)
+    """The MinHash signature of a text's shingle hashes: what datasketch 2's
+    `MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int).update_batch(hashes >> 32)` holds
+    (the values are the signatures stored since the first release), computed as one array
+    operation; importing datasketch and scipy for it cost a second a run, and its per-call
+    checks a fifth of the step (a test compares the two)."""
+    if not len(hashes):
+        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint64)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = (hashes >> np.uint64(32)).astype(np.uint32)
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    a, b = _permutations()
+    return (hv[:, None] * a[None, :] + b[None, :]).min(axis=0).astype(np.uint64)
 
 
 def _band_keys(minhash: np.ndarray) -> list[int]:

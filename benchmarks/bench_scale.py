@@ -1,7 +1,9 @@
 """The pipeline's own cost at scale, through `make run`'s entry point (`python -m pipelines.run`):
 a full load of N generated articles, a run after 1% new files, and a run with nothing new; peak
 resident memory of each run (from the kernel's accounting of the child process), wall time, and
-time per article. Uses ../shared/eval/make_scale_corpus.py (skipped when absent) and its
+time per article, in wall seconds and in processor seconds (user + system of the run and the
+entity workers it waited for): on a shared machine whose speed drifts, processor time is the
+steadier figure for growth (a descheduled virtual core's time counts as neither). Uses ../shared/eval/make_scale_corpus.py (skipped when absent) and its
 rule-based entity pipeline, so that the pipeline's cost is measured, not the model's.
 
     .venv/bin/python -m benchmarks.bench_scale --articles 10000 [--articles 100000 ...] [--work /tmp/scale]
@@ -22,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MAKER = ROOT.parent / "shared" / "eval" / "make_scale_corpus.py"
 
 
-def run(landing: Path, warehouse: Path, home: Path, pipeline: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one `python -m pipelines.run` in a child process."""
+def run(landing: Path, warehouse: Path, home: Path, pipeline: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MiB, processor seconds) of one `python -m pipelines.run` in a
+    child process."""
     env = dict(os.environ, MEDIA_MONITOR_LANDING=str(landing), MEDIA_MONITOR_WAREHOUSE=str(warehouse),
                DAGSTER_HOME=str(home), MEDIA_MONITOR_SPACY_PIPELINE=str(pipeline), MEDIA_MONITOR_LOG_LEVEL="WARNING")
     home.mkdir(parents=True, exist_ok=True)
@@ -36,7 +39,7 @@ def run(landing: Path, warehouse: Path, home: Path, pipeline: Path) -> tuple[flo
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"run failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def step_seconds(home: Path) -> dict[str, float]:
@@ -76,7 +79,7 @@ def main() -> None:
         return
     work = Path(args.work)
     print("articles | full load s | s/1k articles | peak RSS MiB | +1% new s | nothing new s | 1% beyond nothing-new / full"
-          " | +1% peak RSS MiB")
+          " | +1% peak RSS MiB | full load processor s | processor s/1k articles")
     for n in args.articles:
         base = work / f"n{n}"
         shutil.rmtree(base, ignore_errors=True)
@@ -90,21 +93,21 @@ def main() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         warehouse, home = base / "warehouse.duckdb", base / "dagster_home"
-        full, rss = run(landing, warehouse, home, pipeline)
+        full, rss, cpu = run(landing, warehouse, home, pipeline)
         if args.steps:
             print(f"{n} full load steps (s): {step_seconds(home)}", flush=True)
         for path in files[n:]:
             target = landing / path.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
-        more, rss_more = run(landing, warehouse, home, pipeline)
+        more, rss_more, _ = run(landing, warehouse, home, pipeline)
         if args.steps:
             print(f"{n} +1% steps (s): {step_seconds(home)}; {snapshot_written(home)}", flush=True)
-        nothing, _ = run(landing, warehouse, home, pipeline)
+        nothing, _, _ = run(landing, warehouse, home, pipeline)
         if args.steps:
             print(f"{n} nothing-new steps (s): {step_seconds(home)}", flush=True)
         print(f"{n} | {full:.1f} | {1000 * full / n:.2f} | {rss:.0f} | {more:.1f} | {nothing:.1f} | "
-              f"{(more - nothing) / full:.3f} | {rss_more:.0f}", flush=True)
+              f"{(more - nothing) / full:.3f} | {rss_more:.0f} | {cpu:.1f} | {1000 * cpu / n:.2f}", flush=True)
 
 
 if __name__ == "__main__":

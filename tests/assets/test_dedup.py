@@ -45,6 +45,36 @@ def test_shingle_hashes_counts_distinct_five_word_shingles():
     assert len(dedup.shingle_hashes("a b c d e a b c d e")) == 5
 
 
+def test_minhash_is_datasketchs_bit_for_bit():
+    """The step computes datasketch 2's MinHash (affine32, seed 1, the high 32 bits of each shingle
+    hash fed to it) in one array operation: stored signatures of older warehouses must compare
+    with new ones, so every value must be datasketch's."""
+    import datasketch
+
+    template = datasketch.MinHash(num_perm=dedup.NUM_PERM, seed=dedup.MINHASH_SEED, hashfunc=int)
+
+    def theirs(hashes: np.ndarray) -> np.ndarray:
+        m = datasketch.MinHash(num_perm=dedup.NUM_PERM, seed=dedup.MINHASH_SEED, hashfunc=int,
+                               permutations=template.permutations, scheme=template.scheme)
+        if len(hashes):
+            m.update_batch((hashes >> np.uint64(32)).tolist())
+        return np.asarray(m.hashvalues, dtype=np.uint64)
+
+    rng = np.random.default_rng(7)
+    cases = [rng.integers(0, np.iinfo(np.uint64).max, n, dtype=np.uint64, endpoint=True) for n in (1, 2, 9, 4000)]
+    cases += [dedup.shingle_hashes(t) for t in ("", "Only three words", articles(["page"])["body"][0])]
+    cases.append(np.array([0, np.iinfo(np.uint64).max], dtype=np.uint64))
+    for hashes in cases:
+        ours = dedup._minhash(hashes)
+        assert ours.dtype == np.uint64 and np.array_equal(ours, theirs(hashes)), len(hashes)
+
+
+def test_lsh_bands_and_rows_are_datasketchs_optimum():
+    from datasketch.lsh import _optimal_param
+
+    assert dedup.lsh_bands_and_rows() == _optimal_param(dedup.LSH_THRESHOLD, dedup.NUM_PERM, 0.5, 0.5)
+
+
 def test_signatures_have_fixed_widths_and_empty_text_has_no_buckets():
     frame = articles(["wire"]).vstack(
         pl.DataFrame(
