@@ -18,8 +18,14 @@ def resident_mib() -> float:
         with open("/proc/self/statm", encoding="ascii") as statm:
             return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
     except OSError:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+        return peak_mib()
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far, in MiB (what `wait4` reports for the run's
+    process when it ends: the benchmarks' figure)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def _duration(seconds: float) -> str:

@@ -3,18 +3,27 @@ selection of assets) executes it: every asset of the Definitions carries these h
 
 import dagster as dg
 
-from assets.progress import resident_mib
+from assets.progress import peak_mib, resident_mib
 
 
 @dg.success_hook(required_resource_keys={"warehouse"})
 def release_memory(context: dg.HookContext) -> None:
     """After each step: a run's steps share one process and one warehouse connection (the
     in-process executor), so what a step cached and freed is given back before the next one
-    starts (WarehouseResource.release_memory), and the log says how much."""
-    before = resident_mib()
+    starts (WarehouseResource.release_memory), and the log says how much, and which step set
+    the run's peak: the process's peak so far, marked when this step raised it."""
+    before, peak = resident_mib(), peak_mib()
     if context.resources.warehouse.release_memory():
+        previous = _LAST_PEAK.get(context.run_id)
+        raised = " (raised by this step)" if previous is None or peak > previous else ""
+        _LAST_PEAK.clear()
+        _LAST_PEAK[context.run_id] = peak
         context.log.info(f"{context.step_key}: {before:,.0f} MiB resident at its end, {resident_mib():,.0f} MiB "
-                         "after giving back what it cached")
+                         f"after giving back what it cached; the process's peak so far {peak:,.0f} MiB{raised}")
+
+
+# The process's peak after the last step it executed, by run id.
+_LAST_PEAK: dict[str, float] = {}
 
 
 STEP_HOOKS = {release_memory}

@@ -47,7 +47,7 @@ WAREHOUSE_KINDS = ("duckdb", "ducklake")
 # so a chunk of 1,000 read about 24,000 there (1.4 GB resident). A chunk of articles far apart in
 # time shares little: 1,000 spread over a year read 92,000 (3.2 GB). The default leaves a dense
 # chunk of consecutive articles whole and cuts such scattered ones in about two; a lower limit
-# holds less but reads more in all (README, "Performance").
+# holds less but reads more in all (docs/performance.md).
 STORY_READS_PER_ARTICLE = 50
 
 

@@ -74,6 +74,11 @@ def test_headless_run_twice_adds_nothing(seeds_landing, tmp_path):
     # The steps share one process: after each, what it cached is given back (pipelines/jobs.py).
     released = re.findall(r"(\w+): ([\d,]+) MiB resident at its end, ([\d,]+) MiB after giving back", first.stderr)
     assert {"raw_articles", "cleaned_articles", "stories", "actor_coverage"} <= {step for step, _, _ in released}
+    # ... and which step raised the process's peak (the first one always does).
+    peaks = re.findall(r"(\w+): .*; the process's peak so far ([\d,]+) MiB( \(raised by this step\))?", first.stderr)
+    assert peaks and peaks[0][0] == "raw_articles" and peaks[0][2]
+    so_far = [int(p.replace(",", "")) for _, p, _ in peaks]
+    assert so_far == sorted(so_far)
     after_first = table_rows(tmp_path / "run.duckdb")
     second = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=PROJECT_ROOT, env=env,
                             capture_output=True, text=True, timeout=600)

@@ -3,7 +3,7 @@ which by default keeps freed pages for seconds to reuse them. In a chunked stage
 the chunks' transient query results and frames resident on top of each other, and they become
 the run's peak. Asked to give freed pages back at once (decay 0), a late stories chunk of a
 100k warehouse peaked at 1,181 MiB instead of 1,848 MiB, for about 20% more time in that step
-(README, "Performance").
+(docs/performance.md).
 
 The allocators read their settings when they first allocate, so `configure` must run before
 duckdb or polars is imported: every package of the project imports this module first (their

@@ -169,8 +169,8 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     counts = new_counts.join(rows, on="article_id", how="inner", maintain_order="left").select("row", "term", "count")
     # The stored features come by term number (story_terms; only the numbers they use are read
     # as strings, to order the columns by term), are numbered into columns inside their lists
-    # and let go: the matrix and the pairs scored next are the chunk's other peak (README,
-    # "Performance").
+    # and let go: the matrix and the pairs scored next are the chunk's other peak
+    # (docs/performance.md).
     stored_ids = earlier.select(pl.col("term_ids").explode().alias("term_id")).drop_nulls().unique()
     with db.registered(conn, _term_ids=stored_ids):
         id_terms = db.query_frame(conn, db.read_sql("stories_id_terms"))
@@ -291,7 +291,7 @@ def stories(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
         if merges.height:
             context.log.info(f"{merges.height} stories merged into others: {merges.select('merged_story_id', 'into_story_id').rows()}")
         # What the chunk's queries and frames freed goes back before the next chunk, so memory
-        # holds one chunk, not the chunks before it (measured: README, "Performance").
+        # holds one chunk, not the chunks before it (measured: docs/performance.md).
         warehouse.release_memory()
         start += len(ids)
         progress.chunks = progress.chunk + 1 + -(-(len(pending) - start) // len(ids))

@@ -87,7 +87,7 @@ class PairScorer:
     against the other rows): cost and memory then depend on the block, not on how many
     articles the chunk holds. Both give the values of `group_cosines` (up to the order of the
     sums). The scorer keeps the matrix once: no copy per group, and the transposed matrix only
-    once the cache is used (measured on a dense probe: README, "Performance")."""
+    once the cache is used (measured on a dense probe: docs/performance.md)."""
 
     CACHE_BYTES = 96 * 1024 * 1024
 
