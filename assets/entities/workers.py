@@ -4,8 +4,7 @@ entity spans, for the entity step when it fans out over several processes.
 They differ from `nlp.pipe(n_process=...)` in two ways that cost the parent less, with the same
 spans. They can be started ahead of the entity step (the clean step starts them when it has
 articles to clean), so that they import spaCy and load the model while cleaning runs instead
-of after it, and take each chunk's bodies as soon as the clean step commits it: several
-streams may be open at once, their batches numbered across all of them. And a worker sends back each text's entities as (text, label, start_char,
+of after it. And a worker sends back each text's entities as (text, label, start_char,
 end_char) tuples, not a serialised Doc: the step needs only the spans, and rebuilding every
 Doc in the parent, as `nlp.pipe` does, cost the parent about a fifth of the workers' time, on
 the cores the workers need. The model sees the same batches as `nlp.pipe` with the same batch
@@ -89,10 +88,6 @@ class EntityWorkers:
         self._tasks, self._results = context.Queue(), context.Queue()
         self._info: PipelineInfo | None = None
         self._numbered = 0  # batches numbered across calls of `pipe`, so late ones never mix in
-        # Results by batch number, shared by the streams: several may be open at once (the
-        # clean step begins one per chunk), each takes its own numbers.
-        self._done: dict[int, list] = {}
-        self._taken = 0  # batches whose results a stream has read
         self._procs = [
             context.Process(target=_serve, args=(pipeline, batch_size, self._tasks, self._results, os.getpid()),
                             name=f"entity-worker-{k}", daemon=True)
@@ -118,35 +113,17 @@ class EntityWorkers:
 
     def info(self) -> PipelineInfo:
         """The pipeline's language and label, once a worker has loaded it."""
+        done: dict[int, list] = {}
         while self._info is None:
-            self._receive(self._done)
+            self._receive(done)
+        assert not done  # nothing was sent yet
         return self._info
 
-    def ready(self) -> bool:
-        """Whether a worker has loaded the pipeline, without waiting for it."""
-        try:
-            kind, payload = self._results.get_nowait()
-        except queue.Empty:
-            return self._info is not None
-        if kind == "ready":
-            self._info = payload
-        elif kind == "done":
-            self._done[payload[0]] = payload[1]
-        else:
-            raise RuntimeError(f"an entity worker failed: {payload}")
-        return self._info is not None
-
-    def outstanding(self) -> int:
-        """Batches sent and not yet taken by a stream's reader (in flight or come back)."""
-        return self._numbered - self._taken
-
-    def pipe(self, texts: Iterator[str], ahead: int = 0) -> Iterator[list[Entity]]:
+    def pipe(self, texts: Iterator[str]) -> Iterator[list[Entity]]:
         """The entities of each text, in the order of `texts`. The first batches go to the
         workers at once, before the first result is asked for; then a few batches stay in
-        flight, so every worker always has the next one. `ahead`: send up to that many batches
-        now (while the workers hold fewer outstanding, all streams counted), for a stream begun
-        before anyone reads it."""
-        return _Stream(self, iter(texts), ahead)
+        flight, so every worker always has the next one."""
+        return _Stream(self, iter(texts))
 
     def close(self) -> None:
         for _ in self._procs:
@@ -163,53 +140,38 @@ class EntityWorkers:
 class _Stream:
     """One `EntityWorkers.pipe`: numbered batches out, their entities back in order."""
 
-    def __init__(self, workers: EntityWorkers, texts: Iterator[str], ahead: int = 0):
+    def __init__(self, workers: EntityWorkers, texts: Iterator[str]):
         workers.info()
         self._workers, self._texts = workers, texts
-        self._numbers: list[int] = []  # this stream's batches, in order
-        self._next = 0  # index in _numbers of the next batch to read
+        self._done: dict[int, list] = {}
+        self._sent = self._returned = workers._numbered
         self._exhausted = False
         self._ready: Iterator[list[Entity]] = iter(())
-        if ahead:
-            while workers.outstanding() < ahead and self._send():
-                pass
-        else:
-            self._fill()
-
-    def _send(self) -> bool:
-        """Send this stream's next batch; False when its texts are all sent."""
-        if self._exhausted:
-            return False
-        workers = self._workers
-        batch = list(itertools.islice(self._texts, workers.batch_size))
-        if not batch:
-            self._exhausted = True
-            return False
-        number = workers._numbered
-        workers._tasks.put((number, batch))
-        workers._numbered = number + 1
-        self._numbers.append(number)
-        return True
+        self._fill()
 
     def _fill(self) -> None:
-        while len(self._numbers) - self._next < 2 * self._workers.processes and self._send():
-            pass
+        workers = self._workers
+        while not self._exhausted and self._sent - self._returned < 2 * workers.processes:
+            batch = list(itertools.islice(self._texts, workers.batch_size))
+            if not batch:
+                self._exhausted = True
+            else:
+                workers._tasks.put((self._sent, batch))
+                self._sent += 1
+                workers._numbered = self._sent
 
     def __iter__(self) -> "_Stream":
         return self
 
     def __next__(self) -> list[Entity]:
-        workers = self._workers
         while True:
             entities = next(self._ready, None)
             if entities is not None:
                 return entities
-            self._fill()
-            if self._next == len(self._numbers):
+            if self._returned == self._sent:
                 raise StopIteration
-            number = self._numbers[self._next]
-            while number not in workers._done:
-                workers._receive(workers._done)
-            self._ready = iter(workers._done.pop(number))
-            self._next += 1
-            workers._taken += 1
+            while self._returned not in self._done:
+                self._workers._receive(self._done)
+            self._ready = iter(self._done.pop(self._returned))
+            self._returned += 1
+            self._fill()

@@ -169,14 +169,6 @@ def test_entity_workers_find_the_spans_nlp_pipe_finds():
         assert workers.info().label == pipeline_label(nlp) and workers.info().lang == "en"
         assert list(workers.pipe(iter(WIRE_TEXTS))) == expected
         assert list(workers.pipe(iter(WIRE_TEXTS[:2]))) == expected[:2]  # a second stream on the same workers
-        # Streams begun ahead, several open at once and read in any order, each gets its own
-        # texts' entities (their results come back mixed, through one queue).
-        first, second = workers.pipe(iter(WIRE_TEXTS), ahead=50), workers.pipe(iter(WIRE_TEXTS[::-1]), ahead=50)
-        assert workers.outstanding() == 2 * -(-len(WIRE_TEXTS) // 3)
-        assert list(second) == expected[::-1] and list(first) == expected
-        assert workers.outstanding() == 0
-        capped = workers.pipe(iter(WIRE_TEXTS), ahead=1)  # sends one batch, the rest when read
-        assert workers.outstanding() == 1 and list(capped) == expected
     finally:
         workers.close()
     assert expected[0][1] == ("Warsaw", "GPE", 20, 26) and expected[1] == []
@@ -233,33 +225,3 @@ def test_clean_step_begins_the_entity_step_on_its_workers(tmp_path, landing, res
             stored[processes] = conn.execute("SELECT * EXCLUDE (analysed_at) FROM entity_runs JOIN entity_spans "
                                              "USING (content_hash) ORDER BY ALL").fetchall()
     assert len(stored[1]) > 20 and stored[2] == stored[1]
-
-
-def test_clean_step_sends_each_committed_chunk_to_the_entity_workers(tmp_path, landing, resources):
-    """Cleaning in several chunks, the clean step sends each committed chunk's bodies to the
-    workers (once they have loaded the pipeline) while it goes on; the entity step reads those
-    streams, then what is left, with the spans of one process."""
-    from assets.clean import cleaned_articles
-    from assets.ingest import raw_articles
-    from pipelines.resources import WarehouseResource
-
-    for k, text in enumerate(WIRE_TEXTS * 4):
-        (landing / f"wire-{k:02d}.txt").write_text(f"Story {k}\n\n{text} Report number {k} from the desk.\n",
-                                                   encoding="utf-8")
-    stored = {}
-    for processes in (1, 2):
-        warehouse = WarehouseResource(path=str(tmp_path / f"w{processes}.duckdb"), chunk_size=3, chunk_files=3)
-        run = dg.materialize([raw_articles, cleaned_articles, entity_spans],
-                             resources={**resources, "warehouse": warehouse,
-                                        "nlp": NlpResource(n_process=processes, batch_size=2)})
-        assert run.success
-        metadata = run.asset_materializations_for_node("entity_spans")[0].metadata
-        assert metadata["bodies_analysed"].value == len(WIRE_TEXTS) * 4
-        if processes > 1:
-            # every chunk after the pipeline was loaded: at least the last one (sent as the
-            # clean step ends), at most all
-            assert 0 < metadata["bodies_begun_ahead"].value <= len(WIRE_TEXTS) * 4
-        with warehouse.read() as conn:
-            stored[processes] = conn.execute("SELECT * EXCLUDE (analysed_at) FROM entity_runs JOIN entity_spans "
-                                             "USING (content_hash) ORDER BY ALL").fetchall()
-    assert len(stored[1]) > 40 and stored[2] == stored[1]
