@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def dagster_dev(env: dict):
+    """`dagster dev` on the project's workspace and a free port, with `env`; yields a GraphQL
+    client once the webserver answers, and stops the whole process group on exit."""
+    from dagster_graphql import DagsterGraphQLClient
+
+    port = free_port()
+    dev = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port)],
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        client = DagsterGraphQLClient("127.0.0.1", port_number=port)
+        for _ in range(240):
+            try:
+                client._execute("{ version }")
+                break
+            except Exception:
+                time.sleep(1)
+        yield client
+    finally:
+        os.killpg(dev.pid, 15)
+        dev.wait(timeout=120)
 
 
 def headless(warehouse: Path, home: Path) -> float:
@@ -67,8 +91,6 @@ def launched(client, instance_home: Path, warehouse: Path) -> float:
 
 
 def main() -> None:
-    from dagster_graphql import DagsterGraphQLClient
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -76,29 +98,19 @@ def main() -> None:
     home = work / "home"
     home.mkdir()
     shutil.copy(ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home), MEDIA_MONITOR_LANDING=str(LANDING),
                MEDIA_MONITOR_WAREHOUSE=str(work / "unused.duckdb"))
-    dev = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port)],
-                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-        for _ in range(240):
-            try:
-                client._execute("{ version }")
-                break
-            except Exception:
-                time.sleep(1)
-        ui, cli = [], []
-        for i in range(args.rounds):
-            ui.append(launched(client, home, work / f"ui{i}.duckdb"))
-            cli.append(headless(work / f"cli{i}.duckdb", work / "home-cli"))
-            print(f"round {i + 1}: launched {ui[-1]:.1f} s, make run {cli[-1]:.1f} s, ratio {ui[-1] / cli[-1]:.2f}", flush=True)
+        with dagster_dev(env) as client:
+            ui, cli = [], []
+            for i in range(args.rounds):
+                ui.append(launched(client, home, work / f"ui{i}.duckdb"))
+                cli.append(headless(work / f"cli{i}.duckdb", work / "home-cli"))
+                print(f"round {i + 1}: launched {ui[-1]:.1f} s, make run {cli[-1]:.1f} s, ratio {ui[-1] / cli[-1]:.2f}",
+                      flush=True)
         print(f"median: launched {statistics.median(ui):.1f} s, make run {statistics.median(cli):.1f} s, "
               f"ratio {statistics.median(u / c for u, c in zip(ui, cli)):.2f}")
     finally:
-        os.killpg(dev.pid, 15)
-        dev.wait(timeout=60)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_ui_runs import free_port  # noqa: E402
+from benchmarks.bench_ui_runs import dagster_dev  # noqa: E402
 from tests.fixtures.flow.make_corpus import write_corpus  # noqa: E402
 from tests.test_data_flow import public_tables  # noqa: E402
 
@@ -84,13 +84,10 @@ def comparable(path: Path) -> dict[str, list]:
 
 
 def trial(order_name: str, order: list[str], work: Path) -> bool:
-    from dagster_graphql import DagsterGraphQLClient
-
     base = work / order_name
     landing, home, warehouse = base / "landing", base / "home", base / "ui.duckdb"
     home.mkdir(parents=True)
     shutil.copy(ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home), MEDIA_MONITOR_LANDING=str(landing),
                MEDIA_MONITOR_WAREHOUSE=str(warehouse))
     reference_landing, reference = base / "reference-landing", base / "reference.duckdb"
@@ -98,17 +95,8 @@ def trial(order_name: str, order: list[str], work: Path) -> bool:
     # The reference sees the same files (copies keep their times, which landing_files records).
     shutil.copytree(landing, reference_landing)
     headless(reference_landing, reference, base / "reference-home")
-    dev = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port)],
-                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     ok = True
-    try:
-        client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-        for _ in range(240):
-            try:
-                client._execute("{ version }")
-                break
-            except Exception:
-                time.sleep(1)
+    with dagster_dev(env) as client:
         print(f"{order_name}: {' > '.join(order)}", flush=True)
         ok &= submit(client, home, "media_pipeline")
         write_corpus(landing, part=1)  # new files arrive
@@ -116,9 +104,6 @@ def trial(order_name: str, order: list[str], work: Path) -> bool:
         for name in order:
             ok &= submit(client, home, "__ASSET_JOB", [name])
         ok &= submit(client, home, "media_pipeline")
-    finally:
-        os.killpg(dev.pid, 15)
-        dev.wait(timeout=120)
     headless(reference_landing, reference, base / "reference-home")
     ui, expected = comparable(warehouse), comparable(reference)
     differing = [name for name in expected if ui[name] != expected[name]]
