@@ -3,13 +3,13 @@
 An article often arrives several times: the same wire copy from several outlets, or one story
 as a saved HTML page, a whole-page text copy (navigation and footers included) and a feed
 record with the clean body. Exact copies share a content_hash. Near copies are found with
-MinHash signatures over word shingles and LSH band buckets (datasketch's scheme, in numpy), which catch copies
-whose texts mostly agree (Jaccard); a clean body inside a much longer, noisier page copy has a
-low Jaccard, so a second sketch, a content-defined sample of the shingle hashes (Broder's
-"mod-m" sketch), measures containment: the share of the smaller text found in the other. Each
-new article is looked up only through its own buckets and samples (SQL against the stored
-signatures), never against every earlier article, and joins the group of what it copies.
-Copies are linked in `duplicates`, never dropped.
+MinHash signatures over word shingles and LSH band buckets (datasketch's, computed in numpy),
+which catch copies whose texts mostly agree (Jaccard); a clean body inside a much longer,
+noisier page copy has a low Jaccard, so a second sketch, a content-defined sample of the
+shingle hashes (Broder's "mod-m" sketch), measures containment: the share of the smaller text
+found in the other. Each new article is looked up only through its own buckets and samples
+(SQL against the stored signatures), never against every earlier article, and joins the group
+of what it copies. Copies are linked in `duplicates`, never dropped.
 """
 
 import re
@@ -118,6 +118,8 @@ def shingle_hashes(text: str | None, k: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(h)
 
 
+# Shingles per block when computing a signature (a block holds MINHASH_BLOCK x NUM_PERM values).
+MINHASH_BLOCK = 8192
 # MurmurHash3's 32-bit finalizer constants, as datasketch's affine32 scheme mixes its inputs.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
@@ -148,7 +150,13 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
     hv = hv * m2
     hv = hv ^ (hv >> s3)
     a, b = _permutations()
-    return (hv[:, None] * a[None, :] + b[None, :]).min(axis=0).astype(np.uint64)
+    # A block of shingles at a time: a page of a million words would otherwise hold a million
+    # rows of NUM_PERM values at once.
+    least = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(hv), MINHASH_BLOCK):
+        block = hv[start:start + MINHASH_BLOCK]
+        least = np.minimum(least, (block[:, None] * a[None, :] + b[None, :]).min(axis=0))
+    return least.astype(np.uint64)
 
 
 def _band_keys(minhash: np.ndarray) -> list[int]:

@@ -61,7 +61,7 @@ def test_minhash_is_datasketchs_bit_for_bit():
         return np.asarray(m.hashvalues, dtype=np.uint64)
 
     rng = np.random.default_rng(7)
-    cases = [rng.integers(0, np.iinfo(np.uint64).max, n, dtype=np.uint64, endpoint=True) for n in (1, 2, 9, 4000)]
+    cases = [rng.integers(0, np.iinfo(np.uint64).max, n, dtype=np.uint64, endpoint=True) for n in (1, 2, 9, 4000, 3 * dedup.MINHASH_BLOCK + 5)]
     cases += [dedup.shingle_hashes(t) for t in ("", "Only three words", articles(["page"])["body"][0])]
     cases.append(np.array([0, np.iinfo(np.uint64).max], dtype=np.uint64))
     for hashes in cases:
