@@ -4,8 +4,9 @@ resident memory of each run (from the kernel's accounting of the child process),
 time per article, in wall seconds and in processor seconds (user + system of the run and the
 entity workers it waited for). A descheduled virtual core's time counts in neither, but the
 host's speed per processor second drifts too: the same 10k load took 15.41 and 11.79 processor
-seconds per 1,000 articles an hour apart (docs/performance.md). Uses ../shared/eval/make_scale_corpus.py (skipped when absent) and its
-rule-based entity pipeline, so that the pipeline's cost is measured, not the model's.
+seconds per 1,000 articles an hour apart (docs/performance.md). Uses
+../shared/eval/make_scale_corpus.py (skipped when absent) and its rule-based entity pipeline, so
+that the pipeline's cost is measured, not the model's.
 
     .venv/bin/python -m benchmarks.bench_scale --articles 10000 [--articles 100000 ...] [--work /tmp/scale]
 """
