@@ -56,10 +56,6 @@ SAMPLE_MAX_ARTICLES = 50
 LSH_BANDS_AND_ROWS = (25, 5)
 
 
-def lsh_bands_and_rows() -> tuple[int, int]:
-    return LSH_BANDS_AND_ROWS
-
-
 _WORD = re.compile(r"\w+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -140,8 +136,6 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
     (the values are the signatures stored since the first release), computed as one array
     operation; importing datasketch and scipy for it cost a second a run, and its per-call
     checks a fifth of the step (a test compares the two)."""
-    if not len(hashes):
-        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint64)
     s1, m1, s2, m2, s3 = _FMIX32
     hv = (hashes >> np.uint64(32)).astype(np.uint32)
     hv = hv ^ (hv >> s1)
@@ -162,7 +156,7 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
 def _band_keys(minhash: np.ndarray) -> list[int]:
     # One key per band, the band number mixed in so that all bands can share one list column.
     keys = []
-    bands, rows = lsh_bands_and_rows()
+    bands, rows = LSH_BANDS_AND_ROWS
     for b in range(bands):
         part = minhash[b * rows : (b + 1) * rows]
         keys.append(zlib.crc32(part.tobytes(), b) | (b << 32))

@@ -72,7 +72,7 @@ def test_minhash_is_datasketchs_bit_for_bit():
 def test_lsh_bands_and_rows_are_datasketchs_optimum():
     from datasketch.lsh import _optimal_param
 
-    assert dedup.lsh_bands_and_rows() == _optimal_param(dedup.LSH_THRESHOLD, dedup.NUM_PERM, 0.5, 0.5)
+    assert dedup.LSH_BANDS_AND_ROWS == _optimal_param(dedup.LSH_THRESHOLD, dedup.NUM_PERM, 0.5, 0.5)
 
 
 def test_signatures_have_fixed_widths_and_empty_text_has_no_buckets():
@@ -85,7 +85,7 @@ def test_signatures_have_fixed_widths_and_empty_text_has_no_buckets():
     sigs = dedup.signatures(frame)
     assert sigs.columns == list(dedup.SIGNATURE_SCHEMA)
     assert sigs["minhash"].list.len().to_list() == [dedup.NUM_PERM, dedup.NUM_PERM]
-    assert sigs["lsh_bands"].list.len().to_list() == [dedup.lsh_bands_and_rows()[0], 0]
+    assert sigs["lsh_bands"].list.len().to_list() == [dedup.LSH_BANDS_AND_ROWS[0], 0]
     assert sigs["shingles"].to_list() == [len(dedup.shingle_hashes(frame["body"][0])), 0]
     assert sigs["dup_group_id"].null_count() == 2
 
