@@ -44,7 +44,8 @@ LSH_THRESHOLD = 0.5
 SAMPLE_MOD = 8
 MIN_SHARED_SAMPLES = 4
 # A sampled shingle found in more earlier articles than this is boilerplate (a site's footer,
-# a standard disclaimer) and is no evidence of copying.
+# a standard disclaimer) and is no evidence of copying. Once that common, a shingle stays
+# boilerplate (`dedup_common_keys`; migration 11 marked the stored ones with this value).
 SAMPLE_MAX_ARTICLES = 50
 
 
@@ -350,10 +351,15 @@ def earlier_candidates(conn, new_sigs: pl.DataFrame) -> pl.DataFrame:
 
 def store_signatures(conn, signatures: pl.DataFrame, duplicates: pl.DataFrame | None = None) -> None:
     """Write signatures (with their groups), their lookup keys and duplicate links, replacing
-    what the same articles had; the caller holds the transaction."""
+    what the same articles had; the caller holds the transaction. Sampled shingles that more
+    than SAMPLE_MAX_ARTICLES stored articles hold become boilerplate keys (`dedup_common_keys`)
+    and leave `dedup_keys`: the candidate lookup skips them anyway, and at 100k articles they
+    were half the rows every chunk joined through."""
     duplicates = duplicates if duplicates is not None else pl.DataFrame(schema=DUPLICATE_SCHEMA)
     with db.registered(conn, _signatures=signatures.select(SIGNATURE_SCHEMA.keys()), _duplicates=duplicates):
         conn.execute(db.read_sql("dedup_write_chunk"))
+        conn.execute(db.read_sql("dedup_mark_common"), [SAMPLE_MAX_ARTICLES])
+        conn.execute(db.read_sql("dedup_drop_common"))
 
 
 def deduplicate(

@@ -542,9 +542,13 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
         done = (chunk.join(current, on="content_hash", how="left")
                 .join(counts, on="content_hash", how="left")
                 .select("content_hash", pl.col("mentions_key").fill_null(""), pl.col("len").fill_null(0).cast(pl.Int32).alias("quotes")))
-        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=chunk):
-            conn.execute("DELETE FROM quote_spans WHERE content_hash IN (SELECT content_hash FROM pending)")
-            conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
+        # Only bodies read before (their mentions changed) have rows to replace: a chunk of new
+        # bodies, the whole of a first load, deletes nothing and scans no stored quotation.
+        again = chunk.join(stored.select("content_hash"), on="content_hash", how="semi")
+        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=again):
+            if again.height:
+                conn.execute("DELETE FROM quote_spans WHERE content_hash IN (SELECT content_hash FROM pending)")
+                conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
             found += db.insert_frame(conn, "quote_spans", spans)
             db.insert_frame(conn, "quote_bodies", done)
     with warehouse.write() as conn:

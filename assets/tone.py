@@ -128,7 +128,9 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Tone in [-1, 1] of the sentence each mention stands in (VADER, English), per body and
     offsets in `mention_tones`; only bodies with mentions not scored yet are read."""
     with warehouse.read() as conn:
-        pending = db.query_frame(conn, db.read_sql("tone_pending"))["content_hash"].to_list()
+        found = db.query_frame(conn, db.read_sql("tone_pending"))
+    pending = found["content_hash"].to_list()
+    toned = found.filter(pl.col("toned")).select("content_hash")
     scored = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
         chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
@@ -136,8 +138,12 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             bodies = db.query_frame(conn, db.read_sql("tone_bodies", pending=chunk["content_hash"]))
             mentions = db.query_frame(conn, db.read_sql("tone_mentions"))
         tones = mention_tones(bodies, mentions)
-        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=chunk):
-            conn.execute("DELETE FROM mention_tones WHERE content_hash IN (SELECT content_hash FROM pending)")
+        # Only bodies scored before have scores to replace: a chunk of new bodies (the whole of a
+        # first load) deletes nothing and scans no stored score.
+        again = chunk.join(toned, on="content_hash", how="semi")
+        with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=again):
+            if again.height:
+                conn.execute("DELETE FROM mention_tones WHERE content_hash IN (SELECT content_hash FROM pending)")
             scored += db.insert_frame(conn, "mention_tones", tones)
     with warehouse.write() as conn, db.transaction(conn):
         # Bodies no longer in the warehouse (a file replaced or removed) leave with their scores.

@@ -197,3 +197,52 @@ def test_asset_links_new_articles_to_stored_ones(warehouse):
     with warehouse.read() as conn:
         assert conn.execute("SELECT count(*) FROM article_signatures").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 1
+
+
+def _boilerplate_articles(n: int, start: int = 0) -> pl.DataFrame:
+    """`n` different short reports that all end with the same long site footer."""
+    footer = ("Subscribe to our newsletter for the latest updates from the valley every morning, "
+              "read our privacy policy and terms of use, and contact the newsroom with tips at any "
+              "hour of the day or night, because local news depends on readers like you. ")
+    vocabulary = [f"{a}{b}" for a in ("har", "cou", "bud", "sch", "bri", "fes", "riv", "mar") for b in ("bour", "ncil", "get", "ool", "dge", "tival", "er", "ket")]
+    bodies = [" ".join(np.random.default_rng(i).choice(vocabulary, 80)) + f" report {i}. " + footer
+              for i in range(start, start + n)]
+    return pl.DataFrame({
+        "article_id": [f"b-{i:03d}" for i in range(start, start + n)],
+        "source_path": [f"b-{i:03d}.txt" for i in range(start, start + n)],
+        "body": bodies,
+        "content_hash": [hashlib.sha256(b.encode()).hexdigest() for b in bodies],
+        "published_date": [date(2024, 5, 6)] * n,
+    })
+
+
+def test_boilerplate_shingles_leave_the_lookup_keys_once_common(warehouse):
+    """A sampled shingle held by more than SAMPLE_MAX_ARTICLES stored articles is boilerplate:
+    it is kept once in dedup_common_keys, its rows leave dedup_keys, and no later chunk stores it
+    again, while the lookup finds the same candidates as before (none through the footer)."""
+    limit = dedup.SAMPLE_MAX_ARTICLES
+    first = _boilerplate_articles(limit)
+    with warehouse.write() as conn:
+        dedup.store_signatures(conn, dedup.signatures(first))
+        assert conn.execute("SELECT count(*) FROM dedup_common_keys").fetchone()[0] == 0
+        held = conn.execute("SELECT count(*) FROM dedup_keys WHERE kind = 'sample'").fetchone()[0]
+    samples = dedup.signatures(first.head(2))["shingle_sample"].to_list()
+    footer_keys = set(np.intersect1d(*[np.array(s, dtype=np.uint64) for s in samples]).tolist())
+    assert footer_keys and held > 0
+    # one more article with the footer: its keys are now held by limit + 1 articles
+    with warehouse.write() as conn:
+        dedup.store_signatures(conn, dedup.signatures(_boilerplate_articles(1, start=limit)))
+        common = {k for k, in conn.execute("SELECT key FROM dedup_common_keys").fetchall()}
+        left = conn.execute("SELECT count(*) FROM dedup_keys WHERE kind = 'sample' AND key IN "
+                            "(SELECT key FROM dedup_common_keys)").fetchone()[0]
+    assert footer_keys <= common and left == 0
+    later = dedup.signatures(_boilerplate_articles(3, start=limit + 1))
+    with warehouse.write() as conn:
+        found = dedup.earlier_candidates(conn, later)
+        dedup.store_signatures(conn, later)
+        again = conn.execute("SELECT count(*) FROM dedup_keys WHERE kind = 'sample' AND key IN "
+                             "(SELECT key FROM dedup_common_keys)").fetchone()[0]
+        marked = conn.execute("SELECT count(*), count(DISTINCT key) FROM dedup_common_keys").fetchone()
+    # the footer is no evidence: the new reports find no stored one through it
+    assert found.height == 0
+    assert again == 0 and marked[0] == marked[1]

@@ -165,8 +165,12 @@ def test_alias_edit_reaches_quote_speakers(ferry_run, resources, tmp_path):
     assert result.asset_materializations_for_node("quotes")[0].metadata["bodies_read"].value == 1
     conn = duckdb.connect(str(ferry_run[1]), read_only=True)
     speakers = conn.execute("SELECT DISTINCT ac.name FROM quotes q JOIN actors ac USING (actor_id) ORDER BY 1").fetchall()
+    # the body read again replaced its quotations, never added to them
+    doubled = conn.execute("SELECT (SELECT count(*) - count(DISTINCT content_hash) FROM quote_bodies), "
+                           "(SELECT count(*) FROM quote_spans) - (SELECT count(*) FROM (SELECT DISTINCT * FROM quote_spans))").fetchone()
     conn.close()
     assert speakers == [("Council Leader Rennie",), ("Fiona Mackay",), ("Orkney Sound",)]
+    assert doubled == (0, 0)
 
 
 def test_a_copy_of_a_quoted_body_gets_its_quotes(ferry_run, resources, landing):

@@ -141,3 +141,34 @@ def test_actor_tone_follows_every_input(tmp_path, edit):
     after = table_rows(path, "actor_tone")
     assert after != before
     assert after == rebuilt_from_scratch(path, ["actor_tone"], ["actor_tone"])
+
+
+def test_mention_tone_rescores_a_body_that_gained_a_mention_without_doubling(tmp_path):
+    """A body scored before that gains a mention (actors resolved it again) is scored again,
+    its old scores replaced; a new body is scored beside it; nothing is stored twice."""
+    from assets.tone import mention_tone
+
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as conn:
+        store_articles(conn, pl.DataFrame({
+            "article_id": ["a1", "a2"], "language": ["en", "en"], "body": [BODY, "Mr. Hale left. It rained."],
+            "content_hash": ["h1", "h2"], "published_date": [date(2026, 1, 5)] * 2}))
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
+        start = BODY.index("Hale")
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES (?, 'p:hale', ?, ?)",
+                     ["a1", start, start + 4])
+        # the body was scored before with a stale value for that mention
+        conn.execute("INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES ('h1', ?, ?, 0.123)",
+                     [start, start + 4])
+        later = BODY.index("Ortiz")
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES "
+                     "('a1', 'p:hale', ?, ?), ('a2', 'p:hale', 4, 8)", [later, later + 5])
+    result = dg.materialize([mention_tone], resources={"warehouse": WarehouseResource(path=str(path))})
+    assert result.success
+    with db.read_connection(path) as conn:
+        rows = conn.execute("SELECT content_hash, start_char, count(*), any_value(tone) FROM mention_tones "
+                            "GROUP BY ALL ORDER BY ALL").fetchall()
+    assert [(h, s, n) for h, s, n, _ in rows] == [("h1", start, 1), ("h1", later, 1), ("h2", 4, 1)]
+    # the old body's first mention was scored again from its sentence, not kept
+    first, last = sentence_around(sentence_spans(BODY), start, start + 4)
+    assert rows[0][3] == pytest.approx(sentence_tone(BODY[first:last])) != 0.123

@@ -1,7 +1,9 @@
 -- Stored signatures that may be copies of the new articles (registered as _dedup_new, with
 -- their LSH band keys and shingle samples in _dedup_keys): same content hash, a shared LSH
 -- bucket, or at least $2 shared sampled shingles that are not boilerplate (found in at most
--- $1 stored articles). Keys are looked up in `dedup_keys`, one row per stored key.
+-- $1 stored articles). Keys are looked up in `dedup_keys`, one row per stored key; the keys of
+-- boilerplate shingles left it when they became common (dedup_mark_common.sql), so the count
+-- below only catches what a chunk's lookup would otherwise find common.
 WITH stored_keys AS (
     SELECT d.kind, d.key, d.article_id
     FROM dedup_keys AS d

@@ -1,7 +1,8 @@
 -- Bodies (content hashes) of English articles with a mention whose offsets have no tone yet:
--- new bodies, or mentions a re-resolution added to an old one. Other languages get no tone
--- (the lexicon is English).
-SELECT DISTINCT a.content_hash
+-- new bodies, or mentions a re-resolution added to an old one (`toned`: the body has scores
+-- already, to be replaced). Other languages get no tone (the lexicon is English).
+SELECT DISTINCT a.content_hash,
+       a.content_hash IN (SELECT content_hash FROM mention_tones) AS toned
 FROM actor_mentions AS m
 JOIN article_texts AS a USING (article_id)
 WHERE a.content_hash IS NOT NULL
