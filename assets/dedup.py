@@ -343,7 +343,7 @@ def earlier_candidates(conn, new_sigs: pl.DataFrame) -> pl.DataFrame:
         ]
     ).drop_nulls("key").unique()
     with db.registered(conn, _dedup_keys=lookup, _dedup_new=new_sigs.select("article_id", "source_path", "content_hash")):
-        found = db.query_frame(conn, db.read_sql("dedup_candidates"), [SAMPLE_MAX_ARTICLES, MIN_SHARED_SAMPLES])
+        found = db.query_frame(conn, db.read_sql("dedup_candidates"), [MIN_SHARED_SAMPLES])
     if found.height == 0:
         return pl.DataFrame(schema=SIGNATURE_SCHEMA)
     return found.select([pl.col(c).cast(t) for c, t in SIGNATURE_SCHEMA.items()])

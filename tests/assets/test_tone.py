@@ -171,4 +171,5 @@ def test_mention_tone_rescores_a_body_that_gained_a_mention_without_doubling(tmp
     assert [(h, s, n) for h, s, n, _ in rows] == [("h1", start, 1), ("h1", later, 1), ("h2", 4, 1)]
     # the old body's first mention was scored again from its sentence, not kept
     first, last = sentence_around(sentence_spans(BODY), start, start + 4)
-    assert rows[0][3] == pytest.approx(sentence_tone(BODY[first:last])) != 0.123
+    assert rows[0][3] == pytest.approx(sentence_tone(BODY[first:last]))
+    assert rows[0][3] != 0.123
