@@ -33,6 +33,12 @@ SQL_DIR = Path(__file__).parent / "sql"
 LOCK_WAIT_SECONDS = 60.0
 # Memory DuckDB may use in a pipeline process (setting MEDIA_MONITOR_DUCKDB_MEMORY).
 MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
+# Rows per row group of the warehouse's tables (DuckDB's default is 122,880). A checkpoint
+# rewrites the row group that new rows went into, whole: with texts of a few kilobytes a row,
+# a default group holds hundreds of megabytes, so each commit's automatic checkpoint cost
+# memory growing with the table up to 122,880 rows (a table of 2 KB rows, 1,000 rows per
+# commit: peak 791 MiB at 100,000 rows with the default, 505 MiB with 16,384; docs/performance.md).
+ROW_GROUP_SIZE = 16_384
 
 
 # A warehouse: the embedded DuckDB file, or a DuckLake.
@@ -111,15 +117,31 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> list[
 _MIGRATED: set[str] = set()
 
 
+def _attached(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is the warehouse file, attached as `warehouse`
+    with rows grouped ROW_GROUP_SIZE at a time (DuckDB keeps no row group size in the file:
+    each connection that writes must ask for it). DuckDB's buffer pool may otherwise take most
+    of the machine's memory; with a cap (MEMORY_LIMIT) it spills to disk."""
+    conn = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    try:
+        options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
+        # ATTACH takes no parameter for the path: a quoted string literal.
+        literal = "'" + str(path).replace("'", "''") + "'"
+        conn.execute(f"ATTACH {literal} AS warehouse ({options})")
+        conn.execute("USE warehouse")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     # Another process may hold the file for a moment (a run finishing, a code server); wait for
     # it rather than fail, but not forever.
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            # DuckDB's buffer pool may otherwise take most of the machine's memory; with a cap
-            # it spills to disk, so a run's memory stays flat as the warehouse grows.
-            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+            return _attached(path, read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise
@@ -153,7 +175,11 @@ def held(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb
 
 def _held_cursor(path: Path) -> duckdb.DuckDBPyConnection | None:
     conn = _HELD.get(str(path.resolve())) if path.exists() else None
-    return conn.cursor() if conn is not None else None
+    if conn is None:
+        return None
+    cursor = conn.cursor()
+    cursor.execute("USE warehouse")  # a cursor starts in the instance's default database, not the attached file
+    return cursor
 
 
 @contextmanager

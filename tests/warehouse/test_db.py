@@ -32,6 +32,25 @@ def test_insert_frame_matches_columns_by_name(tmp_path):
         assert conn.execute("SELECT source_path, reason FROM rejected_files").fetchall() == [("x/empty.txt", "empty file")]
 
 
+def test_rows_are_grouped_by_the_row_group_size_in_every_commit(tmp_path):
+    # DuckDB keeps no row group size in the file: every connection the pipeline opens asks for
+    # it, so commits of later connections (held or not) keep the groups small, and the file
+    # opened the ordinary way reads the same rows.
+    path = tmp_path / "media.duckdb"
+    rows = db.ROW_GROUP_SIZE * 2 + 100
+    with db.write_connection(path) as conn:
+        conn.execute("CREATE TABLE numbers (n BIGINT)")
+        conn.execute("INSERT INTO numbers SELECT range FROM range(?)", [rows // 2])
+    with db.held(path), db.write_connection(path) as conn:
+        conn.execute("INSERT INTO numbers SELECT range FROM range(?, ?)", [rows // 2, rows])
+        assert conn.execute("SELECT current_database()").fetchone()[0] == "warehouse"
+    with duckdb.connect(str(path), read_only=True) as plain:
+        groups = plain.execute(
+            "SELECT row_group_id, max(count) FROM pragma_storage_info('numbers') GROUP BY row_group_id").fetchall()
+        assert plain.execute("SELECT count(*), count(DISTINCT n) FROM numbers").fetchone() == (rows, rows)
+    assert len(groups) >= 3 and max(size for _, size in groups) <= db.ROW_GROUP_SIZE
+
+
 def test_read_connection_is_read_only_and_creates_missing_warehouse(tmp_path):
     path = tmp_path / "new.duckdb"
     with db.read_connection(path) as conn:
