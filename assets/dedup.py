@@ -47,6 +47,8 @@ MIN_SHARED_SAMPLES = 4
 # a standard disclaimer) and is no evidence of copying. Once that common, a shingle stays
 # boilerplate (`dedup_common_keys`; migration 11 marked the stored ones with this value).
 SAMPLE_MAX_ARTICLES = 50
+# Candidate pairs whose signatures are compared at once (score_pairs).
+PAIR_BLOCK = 20_000
 
 
 
@@ -196,9 +198,19 @@ def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
     """Pairs (article_id in `new`, other in `pool`) sharing a content hash, an LSH bucket or
     enough sampled shingles, with the evidence: exact (bool), shared_samples."""
     pool = pool.filter(pl.col("article_id").is_not_null())
+    # Articles by number while keys are joined: the joined frames hold a row per shared key,
+    # and two 64-character ids a row made them several times larger (the step's peak at 100k).
+    numbers = pl.concat([new.select("article_id"), pool.select("article_id")]).unique(maintain_order=True)
+    numbers = numbers.with_row_index("n")
 
     def keyed(frame: pl.DataFrame, col: str) -> pl.DataFrame:
-        return frame.select("article_id", pl.col(col).alias("key")).explode("key").drop_nulls("key")
+        return (frame.select("article_id", pl.col(col).alias("key")).join(numbers, on="article_id", how="left")
+                .select(pl.col("n").alias("a"), "key").explode("key").drop_nulls("key"))
+
+    def named(frame: pl.DataFrame) -> pl.DataFrame:
+        ids = numbers.rename({"n": "a"})
+        others = numbers.rename({"n": "b", "article_id": "other"})
+        return frame.join(ids, on="a").join(others, on="b").drop("a", "b")
 
     # Texts without a word all share one hash but are no copies of each other.
     exact = (
@@ -207,17 +219,17 @@ def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
         .join(pool.select(pl.col("article_id").alias("other"), "content_hash"), on="content_hash")
         .select("article_id", "other", pl.lit(True).alias("exact"))
     )
-    bands = (
+    bands = named(
         keyed(new, "lsh_bands")
-        .join(keyed(pool, "lsh_bands").rename({"article_id": "other"}), on="key")
-        .select("article_id", "other")
+        .join(keyed(pool, "lsh_bands").rename({"a": "b"}), on="key")
+        .select("a", "b").unique()
     )
     pool_samples = keyed(pool, "shingle_sample")
     common = pool_samples.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") > SAMPLE_MAX_ARTICLES)
-    samples = (
+    samples = named(
         keyed(new, "shingle_sample")
-        .join(pool_samples.join(common, on="key", how="anti").rename({"article_id": "other"}), on="key")
-        .group_by("article_id", "other")
+        .join(pool_samples.join(common, on="key", how="anti").rename({"a": "b"}), on="key")
+        .group_by("a", "b")
         .agg(pl.len().cast(pl.Int32).alias("shared_samples"))
         .filter(pl.col("shared_samples") >= MIN_SHARED_SAMPLES)
     )
@@ -244,13 +256,20 @@ def score_pairs(pairs: pl.DataFrame, sigs: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, pl.String).alias("method"),
         )
     index = {a: i for i, a in enumerate(sigs["article_id"].to_list())}
-    minhash = np.array(sigs["minhash"].to_list(), dtype=np.uint64).reshape(sigs.height, -1)
+    # Straight from the list column's values: a list of Python ints per article cost ~30 times the bytes.
+    minhash = sigs["minhash"].explode().to_numpy().astype(np.uint64, copy=False).reshape(sigs.height, -1)
     samples = sigs["shingle_sample"].list.len().to_numpy()
     shingles = sigs["shingles"].fill_null(0).to_numpy()
     ia = np.array([index[a] for a in pairs["article_id"].to_list()], dtype=np.int64)
     ib = np.array([index[b] for b in pairs["other"].to_list()], dtype=np.int64)
     both = (shingles[ia] > 0) & (shingles[ib] > 0)
-    jac = np.where(both, (minhash[ia] == minhash[ib]).mean(axis=1), 0.0)
+    # Compared a block of pairs at a time: two rows of the signature matrix per pair at once
+    # would hold hundreds of megabytes for a chunk's pairs in a dense corpus.
+    jac = np.zeros(len(ia))
+    for start in range(0, len(ia), PAIR_BLOCK):
+        a, b = ia[start:start + PAIR_BLOCK], ib[start:start + PAIR_BLOCK]
+        jac[start:start + PAIR_BLOCK] = (minhash[a] == minhash[b]).mean(axis=1)
+    jac = np.where(both, jac, 0.0)
     shared = pairs["shared_samples"].to_numpy()
     smaller = np.minimum(samples[ia], samples[ib])
     con = np.where((smaller > 0) & (shared >= MIN_SHARED_SAMPLES), shared / np.maximum(smaller, 1), 0.0)

@@ -111,6 +111,16 @@ def test_copies_in_every_form_share_a_group_and_other_reports_do_not():
     assert result["signatures"]["dup_group_id"].to_list() == [groups[a] for a in result["signatures"]["article_id"]]
 
 
+def test_pairs_scored_a_block_at_a_time_score_as_all_at_once(monkeypatch):
+    sigs = dedup.signatures(articles())
+    pairs = dedup.candidate_pairs(sigs, sigs)
+    whole = dedup.score_pairs(pairs, sigs)
+    monkeypatch.setattr(dedup, "PAIR_BLOCK", 2)
+    assert pairs.height > 2
+    assert dedup.score_pairs(pairs, sigs).equals(whole)
+    assert whole.filter(pl.col("method") == "near").height > 0
+
+
 def test_exact_copy_is_linked_as_exact():
     frame = articles(["wire", "unrelated"])
     copy = frame.head(1).with_columns(pl.lit("wire-copy").alias("article_id"), pl.lit("copy.txt").alias("source_path"))
