@@ -199,7 +199,8 @@ def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
     enough sampled shingles, with the evidence: exact (bool), shared_samples."""
     pool = pool.filter(pl.col("article_id").is_not_null())
     # Articles by number while keys are joined: the joined frames hold a row per shared key,
-    # and two 64-character ids a row made them several times larger (the step's peak at 100k).
+    # and two string ids a row (about 32 bytes each as polars holds them, against 4 for a
+    # number) made them several times larger: the step's peak at 100k articles.
     numbers = pl.concat([new.select("article_id"), pool.select("article_id")]).unique(maintain_order=True)
     numbers = numbers.with_row_index("n")
 
@@ -256,7 +257,7 @@ def score_pairs(pairs: pl.DataFrame, sigs: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, pl.String).alias("method"),
         )
     index = {a: i for i, a in enumerate(sigs["article_id"].to_list())}
-    # Straight from the list column's values: a list of Python ints per article cost ~30 times the bytes.
+    # Straight from the list column's values, not through a Python int per value (several times the bytes).
     minhash = sigs["minhash"].explode().to_numpy().astype(np.uint64, copy=False).reshape(sigs.height, -1)
     samples = sigs["shingle_sample"].list.len().to_numpy()
     shingles = sigs["shingles"].fill_null(0).to_numpy()
