@@ -37,7 +37,8 @@ MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 # rewrites the row group that new rows went into, whole: with texts of a few kilobytes a row,
 # a default group holds hundreds of megabytes, so each commit's automatic checkpoint cost
 # memory growing with the table up to 122,880 rows (a table of 2 KB rows, 1,000 rows per
-# commit: peak 791 MiB at 100,000 rows with the default, 505 MiB with 16,384; docs/performance.md).
+# commit, `benchmarks.bench_row_groups`: peak 671 and 794 MiB at 100,000 rows with the default,
+# 534 and 583 MiB with 16,384; docs/performance.md).
 ROW_GROUP_SIZE = 16_384
 
 
