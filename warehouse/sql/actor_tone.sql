@@ -7,7 +7,9 @@ SELECT
     a.published_date                            AS day,
     count(*)                                    AS mentions,
     count(DISTINCT m.article_id)                AS articles,
-    round(avg(t.tone), 4)                       AS tone,
+    -- summed as decimals: exact, so the mean is the same whatever order the rows come in (a
+    -- sum of doubles over other row groups moved the fourth decimal of 49 of 69,049 rows)
+    round(avg(t.tone::DECIMAL(38, 12)), 4)     AS tone,
     count(*) FILTER (WHERE t.tone >= 0.05)      AS positive,
     count(*) FILTER (WHERE t.tone <= -0.05)     AS negative
 FROM actor_mentions AS m
