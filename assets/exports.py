@@ -23,6 +23,7 @@ from assets.preview import frame_markdown
 from pipelines.analytics_resources import ExportsResource
 from pipelines.resources import WarehouseResource
 from warehouse import db
+from warehouse.lake import sql_string
 
 CONTRACT_TABLES = [
     "articles", "mentions", "actors", "stories", "actor_timelines", "actor_coverage", "rejected_files",
@@ -32,8 +33,8 @@ FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv,
 
 
 def _literal(path: Path) -> str:
-    # COPY takes its target as a literal, not a parameter: quote it as SQL does.
-    return "'" + str(path).replace("'", "''") + "'"
+    # COPY takes its target as a literal, not a parameter.
+    return sql_string(str(path))
 
 
 def query_text(path: Path) -> str:

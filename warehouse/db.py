@@ -40,6 +40,8 @@ MEMORY_LIMIT = os.environ.get("MEDIA_MONITOR_DUCKDB_MEMORY", "1GB")
 # commit, `benchmarks.bench_row_groups`: peak 671 and 794 MiB at 100,000 rows with the default,
 # 534 and 583 MiB with 16,384; docs/performance.md).
 ROW_GROUP_SIZE = 16_384
+# The name the warehouse file is attached under in its connections.
+ALIAS = "warehouse"
 
 
 # A warehouse: the embedded DuckDB file, or a DuckLake.
@@ -71,7 +73,7 @@ def in_list(values) -> str:
     distinct = sorted({str(v) for v in values if v is not None})
     if not distinct:
         return "(NULL)"
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in distinct) + ")"
+    return "(" + ", ".join(lakes.sql_string(v) for v in distinct) + ")"
 
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -119,17 +121,15 @@ _MIGRATED: set[str] = set()
 
 
 def _attached(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A connection whose default database is the warehouse file, attached as `warehouse`
+    """A connection whose default database is the warehouse file, attached as ALIAS
     with rows grouped ROW_GROUP_SIZE at a time (DuckDB keeps no row group size in the file:
     each connection that writes must ask for it). DuckDB's buffer pool may otherwise take most
     of the machine's memory; with a cap (MEMORY_LIMIT) it spills to disk."""
     conn = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
-        # ATTACH takes no parameter for the path: a quoted string literal.
-        literal = "'" + str(path).replace("'", "''") + "'"
-        conn.execute(f"ATTACH {literal} AS warehouse ({options})")
-        conn.execute("USE warehouse")
+        conn.execute(f"ATTACH {lakes.sql_string(str(path))} AS {ALIAS} ({options})")
+        conn.execute(f"USE {ALIAS}")
     except BaseException:
         conn.close()
         raise
@@ -179,7 +179,7 @@ def _held_cursor(path: Path) -> duckdb.DuckDBPyConnection | None:
     if conn is None:
         return None
     cursor = conn.cursor()
-    cursor.execute("USE warehouse")  # a cursor starts in the instance's default database, not the attached file
+    cursor.execute(f"USE {ALIAS}")  # a cursor starts in the instance's default database, not the attached file
     return cursor
 
 

@@ -72,15 +72,17 @@ def extension_file(name: str, conn: duckdb.DuckDBPyConnection | None = None) -> 
         f"duckdb-ext package built for DuckDB {duckdb.__version__} (requirements.lock pins it)")
 
 
-def _quote(value: str) -> str:
+def sql_string(value: str) -> str:
+    """`value` as an SQL string literal, for the statements that take no parameter there
+    (ATTACH, LOAD, COPY ... TO)."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def attach_sql(lake: Lake, read_only: bool = False, alias: str = ALIAS) -> str:
-    options = [f"DATA_PATH {_quote(str(lake.data) + os.sep)}"]
+    options = [f"DATA_PATH {sql_string(str(lake.data) + os.sep)}"]
     if read_only:
         options.append("READ_ONLY")
-    return f"ATTACH {_quote('ducklake:' + lake.catalog)} AS {alias} ({', '.join(options)})"
+    return f"ATTACH {sql_string('ducklake:' + lake.catalog)} AS {alias} ({', '.join(options)})"
 
 
 def connect(lake: Lake, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -92,8 +94,8 @@ def connect(lake: Lake, read_only: bool = False, memory_limit: str | None = None
     conn = duckdb.connect(config=config)
     try:
         if lake.catalog.startswith("postgres:"):
-            conn.execute(f"LOAD {_quote(str(extension_file('postgres_scanner', conn)))}")
-        conn.execute(f"LOAD {_quote(str(extension_file('ducklake', conn)))}")
+            conn.execute(f"LOAD {sql_string(str(extension_file('postgres_scanner', conn)))}")
+        conn.execute(f"LOAD {sql_string(str(extension_file('ducklake', conn)))}")
         if not read_only:
             lake.data.mkdir(parents=True, exist_ok=True)
             if not lake.catalog.startswith("postgres:"):
