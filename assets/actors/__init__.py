@@ -25,11 +25,13 @@ body alone; the second (headline fragments, capitals lines, within the body) als
 the corpus (names written in mixed case, names known for capitals lines, acronyms defined once),
 and each body records what it read, so that a body whose reading has changed is resolved again.
 The bodies to resolve are read in chunks (`warehouse.chunk_size`) twice: first passes and what
-they tell the corpus, added up; then, given the corpus state, second passes. A chunk's first
-passes and its rows for the cache wait on disk until the one transaction at the end, so the
-step's memory holds a chunk, not the corpus.
+they tell the corpus, added up (the first passes wait on disk); then, given the corpus state,
+second passes, each chunk's rows for the cache committed with the chunk (and the chunk listed in
+`actor_unpublished`), so the step's memory holds a chunk, not the corpus, and a run killed
+half-way keeps the chunks it resolved: they are cached, as an earlier run's bodies are.
 The steps across the corpus then run over distinct mention signatures, which grow with the
-vocabulary rather than with the mentions, and mentions and actors are rebuilt in SQL. Editing
+vocabulary rather than with the mentions, and the mentions of every unpublished body's articles
+and `actors` are rebuilt in SQL, in one transaction. Editing
 the alias table (or the rules in this package) clears the cache: the next run re-resolves every
 stored body, without NER.
 """
@@ -66,13 +68,8 @@ from assets.progress import chunked
 from pipelines.resources import AliasResource, NlpResource, WarehouseResource
 from warehouse import db
 
-# The cache tables, each with the name of the spilled parts that fill it.
-CACHE_TABLES = {
-    "actor_local_bodies": "bodies",
-    "actor_local_mentions": "mentions",
-    "actor_local_contributions": "contributions",
-    "actor_local_reads": "reads",
-}
+# The cache tables: what each body resolved to, what it tells the corpus and what it read of it.
+CACHE_TABLES = ("actor_local_bodies", "actor_local_mentions", "actor_local_contributions", "actor_local_reads")
 
 
 def default_pipeline_name() -> str:
@@ -109,20 +106,35 @@ def first_passes(
     return bodies, {ch: first_pass(ch, bodies[ch], spans.get(ch), rules, gaz) for ch in content_hashes}
 
 
-def second_passes_set_aside(
-    spill: Spill, bodies: dict[str, str], firsts: dict[str, list[Mention]], state: CorpusState, rules: AliasRules,
-    gaz: Gazetteer,
+def second_passes_cached(
+    warehouse: WarehouseResource, contributions: pl.DataFrame, bodies: dict[str, str], firsts: dict[str, list[Mention]],
+    state: CorpusState, rules: AliasRules, gaz: Gazetteer, cached: bool,
 ) -> pl.DataFrame:
-    """A chunk's second passes: its rows for the cache tables set aside in `spill`; returns
-    the signatures of its mentions."""
+    """A chunk's second passes, committed to the cache tables with the chunk's `contributions`
+    and listed as unpublished, in one transaction; returns the signatures of its mentions.
+    `cached`: the bodies are in the cache already (resolved again), and their rows are replaced.
+    New bodies have none (a chunk's rows are committed together), so their chunks do not look."""
     local, reads = second_passes(firsts, bodies, state, rules, gaz)
     counts = dict(local.group_by("content_hash").len().iter_rows())
-    spill.add("bodies", pl.DataFrame(
-        {"content_hash": list(firsts), "mentions": [counts.get(ch, 0) for ch in firsts]},
-        schema={"content_hash": pl.String, "mentions": pl.Int32},
-    ))
-    spill.add("mentions", local)
-    spill.add("reads", reads)
+    rows = {
+        "actor_local_bodies": pl.DataFrame(
+            {"content_hash": list(firsts), "mentions": [counts.get(ch, 0) for ch in firsts]},
+            schema={"content_hash": pl.String, "mentions": pl.Int32},
+        ),
+        "actor_local_mentions": local,
+        "actor_local_contributions": contributions,
+        "actor_local_reads": reads,
+    }
+    chunk = list(firsts)
+    with warehouse.write() as conn, db.transaction(conn):
+        for table, frame in rows.items():
+            if cached:  # our own table names, not input
+                conn.execute(f'DELETE FROM "{table}" WHERE content_hash IN {db.in_list(chunk)}')
+            db.insert_frame(conn, table, frame)
+        db.insert_frame(conn, "actor_unpublished", hashes(chunk))
+    # What DuckDB cached to write the chunk goes back before the next one, so that the blocks
+    # of a first load's chunks do not pile up in its buffer pool (docs/performance.md).
+    warehouse.release_memory()
     return signature_frame(local)
 
 
@@ -138,8 +150,8 @@ def _published(conn) -> tuple[int, int, pl.DataFrame]:
 @dg.asset(group_name="nlp", kinds={"duckdb"}, deps=["entity_spans", "cleaned_articles"])
 def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, aliases: AliasResource) -> dg.MaterializeResult:
     """Actors (people, organisations, places) and their mentions, resolved from the stored entity
-    spans with the alias table (bodies not seen before resolved, a chunk at a time, the rest
-    from the cache); in one transaction, rewrites the mentions of the articles affected and
+    spans with the alias table (bodies not seen before resolved and cached a chunk at a time, the
+    rest from the cache); in one transaction, rewrites the mentions of the articles affected and
     rebuilds `actors`."""
     alias_table = read_aliases(aliases.file)
     pipeline = default_pipeline_name()
@@ -153,9 +165,10 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         if stored == [(fingerprint,)]:
             cached = set(db.query_frame(conn, "SELECT content_hash FROM actor_local_bodies")["content_hash"].to_list())
         new, kept = analysed - cached, analysed & cached
-        # No body new or gone, the same settings and every article accounted for in the
-        # ledger: the corpus state is the one the cache was resolved with, so nothing is stale
-        # and publishing would rewrite nothing. Reads no body, no cache row.
+        # No body new or gone, the same settings, nothing resolved but unpublished, and every
+        # article accounted for in the ledger: the corpus state is the one the cache was
+        # resolved with, so nothing is stale and publishing would rewrite nothing. Reads no
+        # body, no cache row.
         if stored == [(fingerprint,)] and not new and cached == analysed and not conn.execute(
                 db.read_sql("actors_unsettled")).fetchone()[0]:
             actor_count, mention_count, top = _published(conn)
@@ -166,11 +179,19 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
                 "bodies_cached": len(cached), "articles_rewritten": 0, "nothing_new": True,
                 "top_actors": dg.MetadataValue.md(frame_markdown(top)),
             })
+        with db.transaction(conn):
+            if stored != [(fingerprint,)]:  # alias table or settings changed: nothing cached holds
+                for table in ("actor_cache_settings", *CACHE_TABLES):
+                    conn.execute(f'DELETE FROM "{table}"')  # our own table names, not input
+                conn.execute("INSERT INTO actor_cache_settings VALUES (?)", [fingerprint])
+            elif cached - analysed:  # bodies gone from the warehouse leave the cache
+                with db.registered(conn, analysed=hashes(analysed)):
+                    for table in CACHE_TABLES:
+                        conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN (SELECT content_hash FROM analysed)')
         totals = pl.DataFrame(schema=CONTRIBUTION_SCHEMA)
         if kept:
-            conn.register("kept", hashes(kept).to_arrow())
-            totals = db.query_frame(conn, db.read_sql("actors_contributions"))
-            conn.unregister("kept")
+            with db.registered(conn, kept=hashes(kept)):
+                totals = db.query_frame(conn, db.read_sql("actors_contributions"))
 
     # Loaded only when there is work: the lexicon and the gazetteer cost about a second, and spaCy's import.
     rules, lexicon = alias_rules(alias_table), load_lexicon(pipeline)
@@ -178,7 +199,7 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
     with tempfile.TemporaryDirectory(prefix="actors-") as folder:
         spill = Spill(Path(folder))
         # Pass 1, a chunk at a time: what the new bodies tell the corpus, added up; their
-        # first passes set aside for pass 2.
+        # first passes and contributions set aside for pass 2.
         new_chunks = chunked(sorted(new), warehouse.chunk_size)
         for chunk in new_chunks:
             bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
@@ -193,50 +214,29 @@ def actors(context: dg.AssetExecutionContext, warehouse: WarehouseResource, alia
         signatures = combine_signatures()
         if kept:
             with warehouse.write() as conn:
-                conn.register("corpus_state", state.frame().to_arrow())
-                conn.register("kept", hashes(kept).to_arrow())
-                stale = set(db.query_frame(conn, db.read_sql("actors_stale"))["content_hash"].to_list())
-                conn.unregister("kept")
-                conn.unregister("corpus_state")
-                conn.register("kept", hashes(kept - stale).to_arrow())
-                signatures = db.query_frame(conn, db.read_sql("actors_signatures"))
-                conn.unregister("kept")
+                with db.registered(conn, corpus_state=state.frame(), kept=hashes(kept)):
+                    stale = set(db.query_frame(conn, db.read_sql("actors_stale"))["content_hash"].to_list())
+                with db.registered(conn, kept=hashes(kept - stale)):
+                    signatures = db.query_frame(conn, db.read_sql("actors_signatures"))
 
         # Pass 2, a chunk at a time: new bodies (first passes as set aside) and stale ones
-        # (read again) resolved within themselves given the corpus state.
+        # (read again) resolved within themselves given the corpus state, each chunk cached.
         for part, chunk in enumerate(new_chunks):
             with warehouse.write() as conn:
                 bodies = read_bodies(conn, chunk)
             firsts = first_passes_from_frame(spill.read("firsts", part), chunk)
-            signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))
+            signatures = combine_signatures(signatures, second_passes_cached(
+                warehouse, spill.read("contributions", part), bodies, firsts, state, rules, gaz, cached=False))
         for chunk in chunked(sorted(stale), warehouse.chunk_size):
             bodies, firsts = first_passes(warehouse, chunk, rules, gaz)
-            spill.add("contributions", contributions_frame(firsts, bodies, gaz))
-            signatures = combine_signatures(signatures, second_passes_set_aside(spill, bodies, firsts, state, rules, gaz))
-        resolutions = resolve_signatures(signatures, rules, gaz, lexicon, state.table_rows)
+            signatures = combine_signatures(signatures, second_passes_cached(
+                warehouse, contributions_frame(firsts, bodies, gaz), bodies, firsts, state, rules, gaz, cached=True))
+    resolutions = resolve_signatures(signatures, rules, gaz, lexicon, state.table_rows)
 
-        resolved = new | stale
-        redo = hashes(resolved) if stored == [(fingerprint,)] else None
-        with warehouse.write() as conn, db.transaction(conn):
-            if redo is None:  # alias table or settings changed: nothing cached holds
-                for table in ("actor_cache_settings", *CACHE_TABLES):
-                    conn.execute(f'DELETE FROM "{table}"')  # our own table names, not input
-                conn.execute("INSERT INTO actor_cache_settings VALUES (?)", [fingerprint])
-            else:
-                # Bodies gone from the warehouse, and those resolved again, leave the cache.
-                conn.register("redo", redo.to_arrow())
-                conn.register("analysed", hashes(analysed).to_arrow())
-                for table in CACHE_TABLES:
-                    conn.execute(
-                        f'DELETE FROM "{table}" WHERE content_hash IN (SELECT content_hash FROM redo) '
-                        "OR content_hash NOT IN (SELECT content_hash FROM analysed)"
-                    )
-                conn.unregister("redo")
-                conn.unregister("analysed")
-            for table, name in CACHE_TABLES.items():
-                spill.insert(conn, name, table)
-            affected = publish(conn, resolutions, hashes(resolved), warehouse.rebuild_rows)
-            actor_count, mention_count, top = _published(conn)
+    resolved = new | stale
+    with warehouse.write() as conn, db.transaction(conn):
+        affected = publish(conn, resolutions, warehouse.rebuild_rows)
+        actor_count, mention_count, top = _published(conn)
     preview = frame_markdown(top)
     context.log.info(
         f"{actor_count} actors, {mention_count} mentions; {len(new)} new and {len(stale)} stale bodies resolved, "

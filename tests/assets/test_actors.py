@@ -323,6 +323,78 @@ def test_actors_asset_replaces_tables_and_rereads_the_alias_file(tmp_path):
     assert mention_count == (0,)
 
 
+CACHED_AND_PUBLISHED = {
+    "mentions": "SELECT * FROM mentions ORDER BY ALL",
+    "actors": "SELECT * FROM actors ORDER BY actor_id",
+    "actor_articles": "SELECT * FROM actor_articles ORDER BY ALL",
+    "actor_local_mentions": "SELECT * FROM actor_local_mentions ORDER BY ALL",
+    "actor_local_contributions": "SELECT * FROM actor_local_contributions ORDER BY ALL",
+    "actor_local_reads": "SELECT * FROM actor_local_reads ORDER BY ALL",
+    "actor_local_bodies": "SELECT * FROM actor_local_bodies ORDER BY ALL",
+    "actor_unpublished": "SELECT * FROM actor_unpublished ORDER BY ALL",
+}
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["first run", "after an alias edit"])
+@pytest.mark.parametrize("dies_at", ["second chunk", "third chunk", "publication"])
+def test_actors_killed_after_caching_some_chunks_ends_like_an_uninterrupted_run(tmp_path, monkeypatch, dies_at, edited):
+    """Each chunk of bodies is cached in its own transaction and listed as unpublished: a run
+    that dies after some chunks (or just before publishing) leaves them cached and nothing
+    newly published, and the next run resolves only the rest, publishes every listed body, and
+    ends with the tables of a run that was never interrupted. After an alias edit every body is
+    resolved again while the old mentions stay published: the list is what says which articles
+    the cached chunks changed."""
+    import assets.actors as actors_module
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "tested").mkdir()
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(ALIAS_HEADER + "merge,U.S.,United States,place\n", encoding="utf-8")
+    aliases = AliasResource(path=str(alias_file))
+    reference = WarehouseResource(path=str(stored_warehouse(tmp_path / "reference").file), chunk_size=1)
+    tested = WarehouseResource(path=str(stored_warehouse(tmp_path / "tested").file), chunk_size=1)
+    if edited:
+        for warehouse in (reference, tested):
+            assert dg.materialize([actors], resources={"warehouse": warehouse, "aliases": aliases}).success
+        alias_file.write_text(ALIAS_HEADER + "rename,Karin Lindqvist,K. Lindqvist,person\n", encoding="utf-8")
+    assert dg.materialize([actors], resources={"warehouse": reference, "aliases": aliases}).success
+
+    class Died(Exception):
+        pass
+
+    cache_chunk, publish_all = actors_module.second_passes_cached, actors_module.publish
+    calls = []
+
+    def cache_then_die(*args, **kwargs):
+        if dies_at != "publication" and len(calls) == {"second chunk": 1, "third chunk": 2}[dies_at]:
+            raise Died(dies_at)
+        calls.append(1)
+        return cache_chunk(*args, **kwargs)
+
+    def die(*args, **kwargs):
+        raise Died(dies_at)
+
+    monkeypatch.setattr(actors_module, "second_passes_cached", cache_then_die)
+    monkeypatch.setattr(actors_module, "publish", die)
+    resources = {"warehouse": tested, "aliases": aliases}
+    assert not dg.materialize([actors], resources=resources, raise_on_error=False).success
+    cached = warehouse_rows(tested, "SELECT content_hash FROM actor_local_bodies ORDER BY 1")
+    assert len(cached) == len(calls) > 0
+    assert warehouse_rows(tested, "SELECT content_hash FROM actor_unpublished ORDER BY 1") == cached
+    published = warehouse_rows(tested, "SELECT * FROM mentions ORDER BY ALL")
+    assert published == [] or (edited and published != warehouse_rows(reference, "SELECT * FROM mentions ORDER BY ALL"))
+
+    monkeypatch.setattr(actors_module, "second_passes_cached", cache_chunk)
+    monkeypatch.setattr(actors_module, "publish", publish_all)
+    result = dg.materialize([actors], resources=resources)
+    metadata = result.asset_materializations_for_node("actors")[0].metadata
+    assert metadata["bodies_cached"].value == len(cached)  # the chunks cached before are not resolved again
+    assert metadata["bodies_resolved"].value == 3 - len(cached)
+    for table, sql in CACHED_AND_PUBLISHED.items():
+        assert warehouse_rows(tested, sql) == warehouse_rows(reference, sql), table
+    assert warehouse_rows(tested, "SELECT count(*) FROM actor_mentions")[0][0] > 0
+
+
 def test_actors_asset_on_an_empty_warehouse_without_alias_file(tmp_path):
     resources = {
         "warehouse": WarehouseResource(path=str(tmp_path / "media.duckdb")),
@@ -530,8 +602,10 @@ def test_publish_in_chunks_takes_each_actor_from_its_first_mention_in_the_corpus
         db.insert_frame(conn, "article_texts", texts)
         db.insert_frame(conn, "entity_runs", pl.DataFrame({"content_hash": ["h1", "h2", "h3"], "status": ["analysed"] * 3}))
         db.insert_frame(conn, "actor_local_mentions", local)
-        affected = publish(conn, resolutions, db.keys_frame("content_hash", ["h1", "h2", "h3"]), rows=1)
+        db.insert_frame(conn, "actor_unpublished", db.keys_frame("content_hash", ["h1", "h2", "h3"]))
+        affected = publish(conn, resolutions, rows=1)
     assert affected == 4
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM actor_unpublished") == [(0,)]
     assert warehouse_rows(warehouse, "SELECT article_id, actor_id, surface, start_char FROM actor_mentions ORDER BY ALL") == [
         ("a1", "person:jon-smith", "Jon Smith", 0), ("a1", "person:jon-smith", "Smith", 10),
         ("a2", "person:jon-smith", "Smith", 0), ("a2-copy", "person:jon-smith", "Smith", 0),
@@ -544,6 +618,16 @@ def test_publish_in_chunks_takes_each_actor_from_its_first_mention_in_the_corpus
     ]
     assert warehouse_rows(warehouse, "SELECT article_id, content_hash FROM actor_articles ORDER BY ALL") == [
         ("a1", "h1"), ("a2", "h2"), ("a2-copy", "h2"), ("a3", "h3")]
+
+    # A body resolved again (its cached mentions changed, the actors of its signatures not),
+    # listed as unpublished: its article's mentions are rewritten, and the list emptied.
+    with warehouse.write() as conn, db.transaction(conn):
+        conn.execute("DELETE FROM actor_local_mentions WHERE content_hash = 'h3' AND signature = 's-berlin'")
+        db.insert_frame(conn, "actor_unpublished", db.keys_frame("content_hash", ["h3"]))
+        assert publish(conn, resolutions, rows=1) == 1
+    assert warehouse_rows(warehouse, "SELECT article_id, actor_id FROM actor_mentions WHERE article_id = 'a3'") == [
+        ("a3", "person:jon-smith")]
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM actor_unpublished") == [(0,)]
 
 
 # --- provenance, name variants, ambiguity ------------------------------------------------------

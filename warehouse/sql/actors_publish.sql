@@ -1,7 +1,7 @@
 -- Publish the actors step's results (run inside its transaction, after the cache tables are
--- updated): the new signature -> actor table (_resolutions), the bodies resolved this run
--- (_resolved_hashes). Only the mentions of affected articles are rewritten: articles whose body
--- was resolved this run, whose mentions' signatures now resolve to another actor, that are
+-- updated): the new signature -> actor table (_resolutions), the bodies resolved since the last
+-- publication (actor_unpublished, emptied here). Only the mentions of affected articles are
+-- rewritten: articles whose body was resolved, whose mentions' signatures now resolve to another actor, that are
 -- new to this step (copies included), or that are gone or changed. This file clears their
 -- mentions and lists them (_affected_articles); their new mentions are then written a chunk of
 -- articles at a time (actors_publish_mentions.sql) and `actors` rebuilt a chunk of bodies at a
@@ -18,7 +18,7 @@ INSERT INTO actor_resolutions BY NAME SELECT * FROM _resolutions;
 CREATE OR REPLACE TEMP TABLE _affected_articles AS
 SELECT t.article_id
 FROM article_texts AS t
-WHERE t.content_hash IN (SELECT content_hash FROM _resolved_hashes)
+WHERE t.content_hash IN (SELECT content_hash FROM actor_unpublished)
    OR t.content_hash IN (SELECT DISTINCT content_hash FROM actor_local_mentions
                          WHERE signature IN (SELECT signature FROM _changed_signatures))
 UNION
@@ -39,5 +39,7 @@ INSERT INTO actor_articles (article_id, content_hash)
 SELECT article_id, content_hash FROM article_texts
 WHERE article_id IN (SELECT article_id FROM _affected_articles)
   AND content_hash IN (SELECT content_hash FROM entity_runs);
+
+DELETE FROM actor_unpublished;
 
 SELECT count(*) FROM _affected_articles;

@@ -1,7 +1,8 @@
 -- Articles the actors step's ledger (actor_articles) does not account for as they are now:
 -- analysed bodies' articles without a ledger row for their current body (new copies of a body
--- included), and ledger rows of articles gone or changed. None, with no body new or gone and
--- the cache's settings unchanged: the step has nothing to do.
+-- included), ledger rows of articles gone or changed, and bodies resolved into the cache but not
+-- published (a run killed before its end). None, with no body new or gone and the cache's
+-- settings unchanged: the step has nothing to do.
 SELECT
     (SELECT count(*)
      FROM article_texts AS t
@@ -10,4 +11,5 @@ SELECT
   + (SELECT count(*)
      FROM actor_articles AS a
      LEFT JOIN article_texts AS t ON t.article_id = a.article_id AND t.content_hash IS NOT DISTINCT FROM a.content_hash
-     WHERE t.article_id IS NULL) AS unsettled
+     WHERE t.article_id IS NULL)
+  + (SELECT count(*) FROM actor_unpublished) AS unsettled
