@@ -414,6 +414,7 @@ def deduplicated_articles(context: dg.AssetExecutionContext, warehouse: Warehous
         result = deduplicate(articles, earlier, new_sigs)
         with warehouse.write() as conn, db.transaction(conn):
             store_signatures(conn, result["signatures"], result["duplicates"])
+        warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
         copies.append(result["duplicates"])
         candidates += earlier.height
         progress.step(len(ids))

@@ -551,6 +551,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                 conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
             found += db.insert_frame(conn, "quote_spans", spans)
             db.insert_frame(conn, "quote_bodies", done)
+        warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
     with warehouse.write() as conn:
         with db.transaction(conn):
             # Bodies no longer in the warehouse leave with their quotations.

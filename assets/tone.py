@@ -145,6 +145,7 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             if again.height:
                 conn.execute("DELETE FROM mention_tones WHERE content_hash IN (SELECT content_hash FROM pending)")
             scored += db.insert_frame(conn, "mention_tones", tones)
+        warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
     with warehouse.write() as conn, db.transaction(conn):
         # Bodies no longer in the warehouse (a file replaced or removed) leave with their scores.
         conn.execute("DELETE FROM mention_tones WHERE content_hash NOT IN (SELECT content_hash FROM articles "

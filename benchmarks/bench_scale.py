@@ -57,6 +57,23 @@ def step_seconds(home: Path) -> dict[str, float]:
     return {s.step_key: round((s.end_time or 0) - (s.start_time or 0), 1) for s in stats if s.start_time}
 
 
+def step_peaks(home: Path) -> dict[str, int]:
+    """The process's peak RSS in MiB at the end of each step that raised it, in the latest run
+    recorded under `home` (from the steps' own log lines, pipelines/hooks.py)."""
+    import re
+
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            return {}
+        messages = [e.user_message or "" for e in instance.all_logs(runs[0].run_id)]
+    found = (re.match(r"(\w+): .* peak so far (\d+) MiB \(raised by this step\)", m) for m in messages)
+    return {m.group(1): int(m.group(2)) for m in found if m}
+
+
 def snapshot_written(home: Path) -> str:
     """What the latest run's analyst_snapshot wrote: bytes written of the copy's bytes, and how."""
     from dagster import AssetKey, DagsterInstance
@@ -98,6 +115,7 @@ def main() -> None:
         full, rss, cpu = run(landing, warehouse, home, pipeline)
         if args.steps:
             print(f"{n} full load steps (s): {step_seconds(home)}", flush=True)
+            print(f"{n} full load: peak RSS (MiB) at the end of each step that raised it: {step_peaks(home)}", flush=True)
         for path in files[n:]:
             target = landing / path.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
