@@ -39,13 +39,34 @@ def timeline_chart(timelines: pl.DataFrame, coverage: pl.DataFrame,
     return frame_markdown(pl.DataFrame(rows), max_chars=200)
 
 
+# Mentions per statement when `actor_timelines` is rebuilt: its distinct counts over every
+# mention of a 100k corpus took about 540 MiB of DuckDB's memory in one statement (docs/performance.md).
+TIMELINE_PART_MENTIONS = 100_000
+
+
+def build_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS, sql: str | None = None) -> None:
+    """Build `actor_timelines` from scratch, a range of actors of about `mentions_per_statement`
+    mentions at a time, in actor order (`sql`: the build's text, read when not given)."""
+    sql = sql or db.read_sql("actor_timelines")
+    conn.execute(db.read_sql("actor_timelines_table"))
+    for first, last in conn.execute(db.read_sql("actor_mention_ranges"), [mentions_per_statement]).fetchall():
+        conn.execute(sql, [first, last])
+
+
+def rebuild_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS) -> bool:
+    """Rebuild `actor_timelines` (`build_timelines`) when what it is built from changed since its
+    last build (`build_state`); returns whether it was rebuilt. The caller holds the transaction."""
+    return db.rebuild_if_changed(conn, "actor_timelines", "actor_timelines", "actor_counts_inputs",
+                                 run=lambda sql: build_timelines(conn, mentions_per_statement, sql))
+
+
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories"])
 def actor_timelines(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions, articles, unique articles (duplicate
     groups), stories and outlets."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            rebuilt = db.rebuild_if_changed(conn, "actor_timelines", "actor_timelines", "actor_counts_inputs")
+            rebuilt = rebuild_timelines(conn)
         rows, days = conn.execute("SELECT count(*), count(DISTINCT day) FROM actor_timelines").fetchone()
     return dg.MaterializeResult(metadata={"rows": rows, "days": days, "rebuilt": rebuilt})
 

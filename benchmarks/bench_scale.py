@@ -70,8 +70,8 @@ def step_peaks(home: Path) -> dict[str, int]:
         if not runs:
             return {}
         messages = [e.user_message or "" for e in instance.all_logs(runs[0].run_id)]
-    found = (re.match(r"(\w+): .* peak so far (\d+) MiB \(raised by this step\)", m) for m in messages)
-    return {m.group(1): int(m.group(2)) for m in found if m}
+    found = (re.match(r"(\w+): .* peak so far ([\d,]+) MiB \(raised by this step\)", m) for m in messages)
+    return {m.group(1): int(m.group(2).replace(",", "")) for m in found if m}
 
 
 def snapshot_written(home: Path) -> str:

@@ -81,14 +81,18 @@ def table_rows(path, *tables: str) -> dict:
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
-def rebuilt_from_scratch(path, sql_files: list[str], tables, params: list | None = None) -> dict:
-    """The rows of `tables` once the SQL files `sql_files` (the builds of those tables) have
-    run again from scratch now, whatever `build_state` says; the warehouse is left rebuilt."""
+def rebuilt_from_scratch(path, sql_files: list, tables, params: list | None = None) -> dict:
+    """The rows of `tables` once the SQL files `sql_files` (the builds of those tables; or a
+    function of the connection that builds one in parts) have run again from scratch now,
+    whatever `build_state` says; the warehouse is left rebuilt."""
     from warehouse import db
 
     with db.write_connection(path) as conn:
         for sql in sql_files:
-            conn.execute(db.read_sql(sql), params)
+            if callable(sql):
+                sql(conn)
+            else:
+                conn.execute(db.read_sql(sql), params)
     return table_rows(path, *tables)
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.analytics import actor_coverage, actor_timelines, timeline_chart
+from assets.analytics import actor_coverage, actor_timelines, build_timelines, rebuild_timelines, timeline_chart
 from assets.preview import frame_markdown, sparkline
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -34,10 +34,23 @@ def make_warehouse(conn):
         ('a4', 'xi', 'Xi', 'PERSON', 0, 2), ('a3', 'ru', 'Russia', 'GPE', 5, 11)""")
 
 
+def test_timelines_rebuilt_an_actor_range_at_a_time_equal_one_statement(tmp_path):
+    """`actor_timelines` is rebuilt a range of actors at a time (about N mentions each): with
+    ranges of one mention (so one actor each), the same rows as one statement over all."""
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        make_warehouse(conn)
+        assert len(conn.execute(db.read_sql("actor_mention_ranges"), [1]).fetchall()) > 1
+        assert rebuild_timelines(conn, 10**9)
+        whole = conn.execute("SELECT * FROM actor_timelines").fetchall()
+        conn.execute("DELETE FROM build_state WHERE name = 'actor_timelines'")
+        assert rebuild_timelines(conn, 1)
+        assert conn.execute("SELECT * FROM actor_timelines").fetchall() == whole and whole
+
+
 def test_timelines_and_coverage(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         make_warehouse(conn)
-        conn.execute(db.read_sql("actor_timelines"))
+        rebuild_timelines(conn, 1)
         conn.execute(db.read_sql("actor_coverage"))
         timelines = conn.execute("SELECT actor_id, day, mentions, articles, unique_articles, stories, outlets "
                                  "FROM actor_timelines ORDER BY actor_id, day").fetchall()
@@ -120,4 +133,4 @@ def test_counts_follow_every_input(tmp_path, edit):
     assert run_counts(path) == {"actor_timelines": True, "actor_coverage": True}
     after = table_rows(path, *COUNT_TABLES)
     assert after != before
-    assert after == rebuilt_from_scratch(path, COUNT_TABLES, COUNT_TABLES)
+    assert after == rebuilt_from_scratch(path, [build_timelines, "actor_coverage"], COUNT_TABLES)

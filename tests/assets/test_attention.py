@@ -12,6 +12,7 @@ import pytest
 
 from assets.attention import (ALERT_COLUMNS, MIN_HISTORY_DAYS, MIN_RATIO, PRIOR_ARTICLES, WINDOW_DAYS, actor_alerts,
                               actor_share, poisson_score, score_alerts)
+from assets.analytics import rebuild_timelines
 from pipelines.analytics_resources import AlertsResource
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -43,7 +44,7 @@ def test_actor_share_is_zero_filled_with_shares(tmp_path):
         # a2 is a copy of a1 (one duplicate group): two articles, one unique article that day
         add_articles(conn, [("a1", NOV, ["xi", "xi", "ru"], "g1"), ("a2", NOV, ["li"], "g1"),
                             ("a3", NOV + timedelta(2), ["xi", "li"]), ("a4", None, ["xi"])])
-        conn.execute(db.read_sql("actor_timelines"))
+        rebuild_timelines(conn, 1)
         conn.execute(db.read_sql("actor_share"))
         rows = conn.execute("SELECT actor_id, day, articles, mentions, all_articles, type_mentions, "
                             "unique_articles, all_unique_articles, "
@@ -91,7 +92,7 @@ def alert_warehouse(path):
     with db.write_connection(path) as conn:
         add_actors(conn, [(a, a.upper(), "person") for a in "fxnyzc"])
         add_articles(conn, alert_rows())
-        conn.execute(db.read_sql("actor_timelines"))
+        rebuild_timelines(conn, 1)
     return path
 
 
@@ -229,7 +230,7 @@ def test_alerts_follow_every_input(tmp_path, rows, edit, settings):
         add_articles(conn, rows)
         if edit:
             conn.execute(edit)
-        conn.execute(db.read_sql("actor_timelines"))  # as the actor_timelines step would
+        rebuild_timelines(conn, 1)  # as the actor_timelines step would
     alerts = AlertsResource(**settings)
     assert was_rebuilt(run_alerts(path, alerts), "actor_alerts") is True
     after = table_rows(path, "actor_alerts")["actor_alerts"]
