@@ -40,7 +40,7 @@ def timeline_chart(timelines: pl.DataFrame, coverage: pl.DataFrame,
 
 
 # Mentions per statement when `actor_timelines` is rebuilt: its distinct counts over every
-# mention of a 100k corpus took about 540 MiB of DuckDB's memory in one statement (docs/performance.md).
+# mention of a 100k corpus held 446 MiB of hash tables in one statement (docs/performance.md).
 TIMELINE_PART_MENTIONS = 100_000
 
 
