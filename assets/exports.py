@@ -22,7 +22,7 @@ import polars as pl
 from assets.preview import frame_markdown
 from pipelines.analytics_resources import ExportsResource
 from pipelines.resources import WarehouseResource
-from warehouse import db
+from warehouse import db, spill
 from warehouse.lake import sql_string
 
 CONTRACT_TABLES = [
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no analysts' copy at {source}: run `make run` or `make demo` first", file=sys.stderr)
         return 1
     else:
-        conn = duckdb.connect(str(source), read_only=True)
+        conn = duckdb.connect(str(source), read_only=True, config=spill.config(source))
     try:
         written = export_all(conn, folder, [Path(q) for q in args.query], tables=not args.query)
     finally:

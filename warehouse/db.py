@@ -27,6 +27,7 @@ import duckdb
 import polars as pl
 
 from warehouse import lake as lakes
+from warehouse import spill
 from warehouse.lake import Lake
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -124,8 +125,9 @@ def _attached(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A connection whose default database is the warehouse file, attached as ALIAS
     with rows grouped ROW_GROUP_SIZE at a time (DuckDB keeps no row group size in the file:
     each connection that writes must ask for it). DuckDB's buffer pool may otherwise take most
-    of the machine's memory; with a cap (MEMORY_LIMIT) it spills to disk."""
-    conn = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    of the machine's memory; with a cap (MEMORY_LIMIT) it spills to disk, into a directory of
+    the connection's own (`spill`)."""
+    conn = duckdb.connect(config=spill.config(path, memory_limit=MEMORY_LIMIT))
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
         conn.execute(f"ATTACH {lakes.sql_string(str(path))} AS {ALIAS} ({options})")
@@ -386,7 +388,8 @@ def analyst_connection(target: Target) -> Iterator[duckdb.DuckDBPyConnection]:
     if isinstance(target, Lake):
         conn = lakes.connect(target, read_only=True)
     else:
-        conn = duckdb.connect(str(snapshot_path_for(target)), read_only=True)
+        snapshot = snapshot_path_for(target)
+        conn = duckdb.connect(str(snapshot), read_only=True, config=spill.config(snapshot))
     try:
         yield conn
     finally:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import spill
+
 ALIAS = "lake"
 
 
@@ -88,7 +90,7 @@ def attach_sql(lake: Lake, read_only: bool = False, alias: str = ALIAS) -> str:
 def connect(lake: Lake, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """A new DuckDB connection with the lake attached as `lake` and in use; extensions loaded
     from the packages, never installed or fetched."""
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    config = spill.config(lake.data, autoinstall_known_extensions=False, autoload_known_extensions=False)
     if memory_limit:
         config["memory_limit"] = memory_limit
     conn = duckdb.connect(config=config)

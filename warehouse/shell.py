@@ -15,6 +15,7 @@ import sys
 import duckdb
 
 from pipelines.resources import project_path
+from warehouse import spill
 from warehouse.db import snapshot_path_for
 
 
@@ -78,7 +79,7 @@ def main() -> int:
         if not path.exists():
             print(f"no analysts' copy at {path} yet: run `make run` (or `make demo`) first", file=sys.stderr)
             return 1
-        conn = duckdb.connect(str(path), read_only=True)
+        conn = duckdb.connect(str(path), read_only=True, config=spill.config(path))
     try:
         if sys.stdin.isatty():
             interactive(conn)
