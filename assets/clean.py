@@ -578,6 +578,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         with warehouse.write() as conn, db.transaction(conn):
             with db.registered(conn, _articles=articles, _line_stats=result["line_stats"]):
                 conn.execute(db.read_sql("clean_write_chunk", conn))
+        warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
         words += int(articles["word_count"].sum() or 0)
         empty += int((articles["word_count"] == 0).sum())
         date_sources.update(str(v) for v in articles["date_source"].to_list())

@@ -95,6 +95,7 @@ def raw_articles(
         frames = chunk_frames(result, _now())
         with warehouse.write() as conn, db.transaction(conn), db.registered(conn, **frames):
             conn.execute(db.read_sql("ingest_write_chunk"))
+        warehouse.release_memory()  # the blocks the chunk wrote: docs/performance.md
         for key in counts:
             counts[key] += result["counts"].get(key, 0)
         articles += result["records"].height

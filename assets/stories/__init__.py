@@ -121,16 +121,14 @@ class TooMuchToRead(Exception):
         self.read, self.fits, self.prepared = read, fits, prepared
 
 
-def fitting_prefix(candidates: pl.DataFrame, positions: pl.DataFrame, max_read: int) -> int:
-    """How many of a chunk's first new articles read at most `max_read` stored articles
-    together (at least one). `candidates`: (new_id, article_id) rows of stories_candidates.sql
-    (new_id NULL: a copy, read whatever the cut); `positions`: (new_id, position) of each new
-    article in the chunk's order. A stored article counts from the first new article reading it."""
-    first = (candidates.join(positions, on="new_id", how="left")
-             .group_by("article_id").agg(pl.col("position").fill_null(0).min())
-             .sort("position")["position"])
+def fitting_prefix(first_readers: pl.Series, new_articles: int, max_read: int) -> int:
+    """How many of a chunk's first `new_articles` new articles read at most `max_read` stored
+    articles together (at least one). `first_readers`: per stored article to read, the position
+    in the chunk of the first new article reading it (stories_candidates.sql; 0 for a copy of a
+    new article, read whatever the cut)."""
+    first = first_readers.sort()
     if first.len() <= max_read:
-        return positions.height
+        return new_articles
     return max(1, int(first[max_read]))
 
 
@@ -150,15 +148,15 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     # The new articles look up candidates with the features they will post themselves.
     postings = posting_rows(terms, dict(new.select("article_id", "published_date").iter_rows()),
                             dict(zip(df_new["term"], df_new["df"])), documents)
-    query = postings.with_columns(pl.col("article_id").rank("dense").cast(pl.Int32).alias("qi"))
+    # Each new article's key in the query is its position in the chunk (`qi`).
+    order = pl.DataFrame({"article_id": ids, "qi": range(len(ids))}, schema={"article_id": pl.String, "qi": pl.Int32})
+    query = postings.join(order, on="article_id", how="inner", maintain_order="left")
     with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=query):
         candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
                                     [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
-    read = candidates.select("article_id").unique()
+    read = candidates.select("article_id")
     if max_read is not None and len(ids) > 1 and read.height > max_read:
-        order = pl.DataFrame({"article_id": ids, "position": range(len(ids))}, schema={"article_id": pl.String, "position": pl.Int64})
-        positions = query.select(pl.col("qi").alias("new_id"), "article_id").unique().join(order, on="article_id").drop("article_id")
-        raise TooMuchToRead(read.height, fitting_prefix(candidates, positions, max_read), (new, terms))
+        raise TooMuchToRead(read.height, fitting_prefix(candidates["first_reader"], len(ids), max_read), (new, terms))
     with db.registered(conn, _earlier=read):
         earlier = db.query_frame(conn, db.read_sql("stories_window")).sort("published_date", "article_id", nulls_last=True)
     # What DuckDB cached to read them goes back before the matrix is built and the pairs are

@@ -444,16 +444,16 @@ def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
     conn.register("_query", query)
     conn.register("_ids", pl.DataFrame({"article_id": ["n1", "n2"]}))
     rows = conn.execute(db.read_sql("stories_candidates"), [60, keep, -(2**31), 2**31 - 1]).fetchall()
-    got = [article for _, article in rows]
+    got = [article for article, _ in rows]
     expected = sorted(sorted(shared, key=lambda a: (-shared[a], a))[:keep] + ["b0", "b1"])
     ranked = sorted(shared, key=lambda a: (-shared[a], a))
     cut = shared[ranked[keep - 1]]
     # The cut falls inside a count (ties broken by id) and above others.
     assert sum(v >= cut for v in shared.values()) > keep and shared[ranked[0]] > cut
     assert got == expected
-    # Each row says which new article found it: the second found only the two rare ones.
-    assert sorted(a for qi, a in rows if qi == 2) == ["b0", "b1"]
-    assert sorted(a for qi, a in rows if qi == 1) == sorted(ranked[:keep])
+    # Each row says which new article read it first: the second found only the two rare ones.
+    assert sorted(a for a, first in rows if first == 2) == ["b0", "b1"]
+    assert sorted(a for a, first in rows if first == 1) == sorted(ranked[:keep])
 
 
 def load_reports(warehouse: WarehouseResource, numbers) -> None:
@@ -493,16 +493,15 @@ def test_a_chunk_that_would_read_too_many_stored_articles_is_cut_shorter(tmp_pat
 
 
 def test_the_fitting_prefix_counts_each_stored_article_from_the_first_new_article_reading_it():
-    positions = pl.DataFrame({"new_id": [7, 3, 5], "position": [0, 1, 2]})  # new_id is the query's key
-    candidates = pl.DataFrame({
-        "new_id": [7, 7, 3, 3, 3, 5, None],
-        "article_id": ["a", "b", "b", "c", "d", "e", "copy"],  # the copy is read whatever the cut
-    })
+    # Three new articles; per stored article the position of the first one reading it (what
+    # stories_candidates.sql returns): a, b and the copy (read whatever the cut) from the
+    # first, c and d from the second, e from the third.
+    first_readers = pl.Series("first_reader", [0, 0, 1, 1, 2, 0])  # a b c d e copy
     fits = stories.fitting_prefix
-    assert fits(candidates, positions, 6) == 3  # a b c d e copy: all three read six
-    assert fits(candidates, positions, 5) == 2  # the first two read a b c d copy
-    assert fits(candidates, positions, 4) == 1  # the first reads a b copy
-    assert fits(candidates, positions, 1) == 1  # at least one, whatever it reads
+    assert fits(first_readers, 3, 6) == 3  # all three read six
+    assert fits(first_readers, 3, 5) == 2  # the first two read a b c d copy
+    assert fits(first_readers, 3, 4) == 1  # the first reads a b copy
+    assert fits(first_readers, 3, 1) == 1  # at least one, whatever it reads
 
 
 def test_the_scorer_gives_each_groups_cosines_by_every_path():
