@@ -35,6 +35,11 @@ _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.[\"')\]]*$")
 _LINE_BREAK = re.compile(r"\n\s*\n\s*|\n(?![ \t]*[a-z,;])")
 SCORE_DIGITS = 4
 PENDING_CHUNK_BODIES = 2000
+# English bodies the pending query looks at per statement: its joins hold their mentions and
+# stored scores in hash tables. At 100k articles (1.2M scores), nothing new: one statement over
+# every body took 600 MiB beyond what the process held, 10,000 bodies at a time 213 MiB, in
+# the same second (docs/performance.md).
+PENDING_QUERY_BODIES = 10_000
 TONE_SCHEMA = {"content_hash": pl.String, "start_char": pl.Int32, "end_char": pl.Int32, "tone": pl.Float64,
                "sentence_start": pl.Int32, "sentence_end": pl.Int32}
 
@@ -123,12 +128,21 @@ def tone_label(tone: float | None) -> str:
     return "positive" if tone >= 0.05 else "negative" if tone <= -0.05 else "neutral"
 
 
+def pending_bodies(conn, bodies_per_statement: int = PENDING_QUERY_BODIES) -> pl.DataFrame:
+    """tone_pending.sql's rows (content_hash, toned) in content-hash order, asked for
+    `bodies_per_statement` English bodies at a time."""
+    sql = db.read_sql("tone_pending")
+    parts = [db.query_frame(conn, sql, [first, last])
+             for first, last in db.key_ranges(conn, db.read_sql("tone_body_keys"), bodies_per_statement)]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"content_hash": pl.String, "toned": pl.Boolean})
+
+
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors"])
 def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Tone in [-1, 1] of the sentence each mention stands in (VADER, English), per body and
     offsets in `mention_tones`; only bodies with mentions not scored yet are read."""
     with warehouse.read() as conn:
-        found = db.query_frame(conn, db.read_sql("tone_pending"))
+        found = pending_bodies(conn)
     pending = found["content_hash"].to_list()
     toned = found.filter(pl.col("toned")).select("content_hash")
     scored = 0

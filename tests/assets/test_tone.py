@@ -173,3 +173,29 @@ def test_mention_tone_rescores_a_body_that_gained_a_mention_without_doubling(tmp
     first, last = sentence_around(sentence_spans(BODY), start, start + 4)
     assert rows[0][3] == pytest.approx(sentence_tone(BODY[first:last]))
     assert rows[0][3] != 0.123
+
+
+def test_the_pending_bodies_asked_for_a_body_at_a_time_are_those_of_one_statement(tmp_path):
+    """tone_pending.sql in content-hash ranges (pending_bodies) finds what one statement over
+    every body finds: new bodies, bodies with a mention not scored yet, not the scored ones."""
+    from assets.tone import pending_bodies
+
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        hashes = [f"h{i}" for i in range(6)]
+        store_articles(conn, pl.DataFrame({
+            "article_id": [f"a{i}" for i in range(6)] + ["copy"], "language": ["en"] * 5 + ["fr", "en"],
+            "body": ["Mr. Hale left. It rained."] * 7, "content_hash": hashes + ["h0"],
+            "published_date": [date(2026, 1, 5)] * 7}))
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
+        for i in range(6):
+            conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES (?, 'p:hale', 4, 8)",
+                         [f"a{i}"])
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES ('copy', 'p:hale', 0, 3)")
+        # h1 scored whole, h2 scored but for a mention added later, h0 scored for a1's mention only
+        conn.executemany("INSERT INTO mention_tones (content_hash, start_char, end_char, tone) VALUES (?, 4, 8, 0.5)",
+                         [["h0"], ["h1"], ["h2"]])
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES ('a2', 'p:hale', 15, 17)")
+        whole = pending_bodies(conn, 10**9)
+        assert whole.rows() == [("h0", True), ("h2", True), ("h3", False), ("h4", False)]  # h5 is French
+        assert pending_bodies(conn, 1).rows() == whole.rows()
+        assert pending_bodies(conn, 2).rows() == whole.rows()
