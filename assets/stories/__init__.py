@@ -112,6 +112,48 @@ def _prepared_terms(conn, ids: list[str], prepared: tuple[pl.DataFrame, dict[str
     return new, {a: terms[a] for a in new["article_id"].to_list() if a in terms}
 
 
+# Pairs (new article, stored article sharing one of its posted features) one candidates
+# statement gathers at most, by the bound of stories_term_hits.sql: DuckDB holds them while it
+# counts and ranks them. A late chunk of a 100k-article year gathered 3.3 million in one
+# statement (docs/performance.md); a sparser chunk is one statement, as before.
+CANDIDATE_PAIR_BUDGET = 1_000_000
+
+
+def candidate_parts(bounds: pl.DataFrame, budget: int = CANDIDATE_PAIR_BUDGET) -> list[list[int]]:
+    """The new articles' keys (`qi`) in runs of consecutive keys whose pair bounds (`bounds`:
+    qi, hits) add up to about `budget` (a run exceeds it by at most its last article's bound;
+    an article beyond it alone is a run of its own)."""
+    parts: list[list[int]] = []
+    total = 0
+    for qi, hits in bounds.sort("qi").select("qi", "hits").iter_rows():
+        if not parts or (total + hits > budget and parts[-1]):
+            parts.append([])
+            total = 0
+        parts[-1].append(qi)
+        total += hits
+    return parts
+
+
+def find_candidates(conn, ids: list[str], query: pl.DataFrame, budget: int = CANDIDATE_PAIR_BUDGET) -> pl.DataFrame:
+    """stories_candidates.sql's rows (article_id, first_reader) for the new articles `ids`, whose
+    posted features are `query` (term, article_id, day, qi), asked for in parts of about
+    `budget` pairs (`candidate_parts`; one statement when nothing is posted: the new articles'
+    copies are read all the same); the same rows as one statement."""
+    days = _day_range(query["day"])
+    with db.registered(conn, _terms=query.select("term").unique()):
+        hits = db.query_frame(conn, db.read_sql("stories_term_hits"), list(days))
+    bounds = (query.join(hits, on="term", how="left").group_by("qi")
+              .agg(pl.col("hits").fill_null(0).sum()))
+    sql, found = db.read_sql("stories_candidates"), []
+    for part in candidate_parts(bounds, budget) or [[]]:
+        asked = query.filter(pl.col("qi").is_in(part))
+        with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=asked):
+            found.append(db.query_frame(conn, sql, [WINDOW_DAYS, CANDIDATES, *days]))
+    if len(found) == 1:
+        return found[0]
+    return pl.concat(found).group_by("article_id").agg(pl.col("first_reader").min()).sort("article_id")
+
+
 class TooMuchToRead(Exception):
     """A chunk's new articles would read more stored articles than it may: the first `fits`
     of them read no more (at least one), and `prepared` holds their texts and features."""
@@ -151,9 +193,7 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     # Each new article's key in the query is its position in the chunk (`qi`).
     order = pl.DataFrame({"article_id": ids, "qi": range(len(ids))}, schema={"article_id": pl.String, "qi": pl.Int32})
     query = postings.join(order, on="article_id", how="inner", maintain_order="left")
-    with db.registered(conn, _ids=db.keys_frame("article_id", ids), _query=query):
-        candidates = db.query_frame(conn, db.read_sql("stories_candidates"),
-                                    [WINDOW_DAYS, CANDIDATES, *_day_range(postings["day"])])
+    candidates = find_candidates(conn, ids, query)
     read = candidates.select("article_id")
     if max_read is not None and len(ids) > 1 and read.height > max_read:
         raise TooMuchToRead(read.height, fitting_prefix(candidates["first_reader"], len(ids), max_read), (new, terms))

@@ -672,3 +672,39 @@ def test_features_stored_by_term_name_before_migration_10_are_numbered_and_give_
         assert total > 0 and total == terms == ids
         scores = "SELECT article_id, story_id, matched_article_id, score FROM story_links ORDER BY article_id"
         assert conn.execute(scores).fetchall() == now.execute(scores).fetchall()
+
+
+def test_candidates_asked_for_in_parts_are_those_of_one_statement():
+    # Eight new articles, sixty stored ones in stories of one to four articles over a few
+    # months, and stored copies of two new ones: asked for an article at a time (or a few), the
+    # candidates and their first readers are those of one statement.
+    import duckdb
+    import random
+
+    rnd = random.Random(5)
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE story_postings (term VARCHAR, article_id VARCHAR, day INTEGER)")
+    conn.execute("CREATE TABLE story_links (article_id VARCHAR, story_id VARCHAR)")
+    conn.execute("CREATE TABLE article_texts (article_id VARCHAR, published_date DATE)")
+    conn.execute("CREATE TABLE article_signatures (article_id VARCHAR, dup_group_id VARCHAR)")
+    terms = [f"t{i}" for i in range(15)]
+    first = date(2024, 5, 1)
+    for i in range(60):
+        aid, day = f"a{i:02d}", first + timedelta(days=rnd.randrange(150))
+        conn.executemany("INSERT INTO story_postings VALUES (?, ?, ?)",
+                         [(t, aid, day.toordinal()) for t in rnd.sample(terms, rnd.randint(1, 5))])
+        conn.execute("INSERT INTO story_links VALUES (?, ?)", [aid, f"s{i // rnd.randint(1, 4)}"])
+        conn.execute("INSERT INTO article_texts VALUES (?, ?)", [aid, day])
+        conn.execute("INSERT INTO article_signatures VALUES (?, ?)", [aid, "g-n1" if i == 7 else "g-n5" if i == 30 else aid])
+    new = [f"n{i}" for i in range(8)]
+    conn.executemany("INSERT INTO article_signatures VALUES (?, ?)", [(n, f"g-{n}") for n in new])
+    rows = [(t, n, (first + timedelta(days=20 * i)).toordinal()) for i, n in enumerate(new) for t in rnd.sample(terms, 4)]
+    query = (pl.DataFrame(rows, schema={"term": pl.String, "article_id": pl.String, "day": pl.Int32}, orient="row")
+             .with_columns(pl.col("article_id").str.slice(1).cast(pl.Int32).alias("qi")))
+    whole = stories.find_candidates(conn, new, query, budget=10**9)
+    assert whole.height > 20 and {"a07", "a30"} <= set(whole["article_id"])  # the copies of n1 and n5
+    assert whole.filter(pl.col("article_id").is_in(["a07", "a30"]))["first_reader"].to_list() == [0, 0]
+    for budget in (1, 5, 40):
+        assert stories.find_candidates(conn, new, query, budget=budget).rows() == whole.rows()
+    assert stories.candidate_parts(pl.DataFrame({"qi": [2, 0, 1], "hits": [5, 4, 3]}), 7) == [[0, 1], [2]]
+    assert stories.candidate_parts(pl.DataFrame({"qi": [0, 1], "hits": [9, 1]}), 7) == [[0], [1]]
