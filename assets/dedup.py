@@ -49,6 +49,8 @@ MIN_SHARED_SAMPLES = 4
 SAMPLE_MAX_ARTICLES = 50
 # Candidate pairs whose signatures are compared at once (score_pairs).
 PAIR_BLOCK = 20_000
+# New articles whose shared keys candidate_pairs joins at a time.
+NEW_BLOCK = 100
 
 
 
@@ -220,20 +222,26 @@ def candidate_pairs(new: pl.DataFrame, pool: pl.DataFrame) -> pl.DataFrame:
         .join(pool.select(pl.col("article_id").alias("other"), "content_hash"), on="content_hash")
         .select("article_id", "other", pl.lit(True).alias("exact"))
     )
-    bands = named(
-        keyed(new, "lsh_bands")
-        .join(keyed(pool, "lsh_bands").rename({"a": "b"}), on="key")
-        .select("a", "b").unique()
-    )
+    new_bands, pool_bands = keyed(new, "lsh_bands"), keyed(pool, "lsh_bands").rename({"a": "b"})
     pool_samples = keyed(pool, "shingle_sample")
     common = pool_samples.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") > SAMPLE_MAX_ARTICLES)
-    samples = named(
-        keyed(new, "shingle_sample")
-        .join(pool_samples.join(common, on="key", how="anti").rename({"a": "b"}), on="key")
-        .group_by("a", "b")
-        .agg(pl.len().cast(pl.Int32).alias("shared_samples"))
-        .filter(pl.col("shared_samples") >= MIN_SHARED_SAMPLES)
-    )
+    new_samples = keyed(new, "shingle_sample")
+    pool_samples = pool_samples.join(common, on="key", how="anti").rename({"a": "b"})
+    # A block of new articles at a time (the new articles are numbered first): the joins hold a
+    # row per shared key, which in news that repeats sentences was millions of rows a chunk
+    # (the dedup step's peak at 100k articles, docs/performance.md). Each pair's key counts
+    # come from its own new article's rows, so the blocks give the pairs of one join.
+    band_parts, sample_parts = [], []
+    for first in range(0, max(new.height, 1), NEW_BLOCK):
+        block = pl.col("a").is_between(first, first + NEW_BLOCK - 1)
+        band_parts.append(new_bands.filter(block).join(pool_bands, on="key").select("a", "b").unique())
+        sample_parts.append(
+            new_samples.filter(block).join(pool_samples, on="key")
+            .group_by("a", "b")
+            .agg(pl.len().cast(pl.Int32).alias("shared_samples"))
+            .filter(pl.col("shared_samples") >= MIN_SHARED_SAMPLES))
+    bands = named(pl.concat(band_parts))
+    samples = named(pl.concat(sample_parts))
     pairs = (
         pl.concat([exact.select("article_id", "other"), bands, samples.select("article_id", "other")])
         .unique()

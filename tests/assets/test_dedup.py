@@ -121,6 +121,17 @@ def test_pairs_scored_a_block_at_a_time_score_as_all_at_once(monkeypatch):
     assert whole.filter(pl.col("method") == "near").height > 0
 
 
+def test_candidate_pairs_joined_a_block_of_new_articles_at_a_time_are_those_of_one_join(monkeypatch):
+    stored = dedup.signatures(articles(["wire", "other_report", "unrelated"]))
+    new = dedup.signatures(articles(prefix="new-"))
+    pool = pl.concat([stored, new])
+    whole = dedup.candidate_pairs(new, pool)
+    assert whole.height > len(NAMES) and whole["shared_samples"].max() > 0  # by shared samples, not only hashes
+    for block in (1, 2, 4):
+        monkeypatch.setattr(dedup, "NEW_BLOCK", block)
+        assert dedup.candidate_pairs(new, pool).equals(whole)
+
+
 def test_exact_copy_is_linked_as_exact():
     frame = articles(["wire", "unrelated"])
     copy = frame.head(1).with_columns(pl.lit("wire-copy").alias("article_id"), pl.lit("copy.txt").alias("source_path"))
