@@ -51,7 +51,6 @@ def build_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS, 
     conn.execute(db.read_sql("actor_timelines_table"))
     for first, last in conn.execute(db.read_sql("actor_mention_ranges"), [mentions_per_statement]).fetchall():
         conn.execute(sql, [first, last])
-        db.release_memory(conn)  # the blocks this part read: DuckDB would cache them all
 
 
 def rebuild_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS) -> bool:

@@ -517,7 +517,6 @@ def rebuild_quotes(conn, articles_per_statement: int) -> bool:
         conn.execute(db.read_sql("quotes_table"))
         for first, last in db.key_ranges(conn, db.read_sql("quotes_articles"), articles_per_statement):
             conn.execute(sql, [first, last])
-            db.release_memory(conn)  # the bodies this part read: DuckDB would cache them all
 
     return db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs", run=run)
 

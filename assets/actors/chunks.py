@@ -52,10 +52,10 @@ def publish(conn: duckdb.DuckDBPyConnection, resolutions: pl.DataFrame, rows: in
     # rows are on disk already): the blocks of every part would otherwise stay in its buffer pool.
     for first, last in db.key_ranges(conn, db.read_sql("actors_affected"), rows):
         conn.execute(db.read_sql("actors_publish_mentions"), [first, last])
-        db.release_memory(conn)
+        db.release_memory(conn, in_transaction=True)
     conn.execute(db.read_sql("actors_parts_table"))
     for first, last in db.key_ranges(conn, db.read_sql("actors_mention_bodies"), rows):
         conn.execute(db.read_sql("actors_parts"), [first, last])
-        db.release_memory(conn)
+        db.release_memory(conn, in_transaction=True)
     conn.execute(db.read_sql("actors_rebuild"))
     return affected

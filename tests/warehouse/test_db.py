@@ -148,6 +148,26 @@ def test_release_memory_inside_a_transaction_keeps_uncommitted_rows(tmp_path):
         assert conn.execute("SELECT sum(i) FROM t").fetchall() == [(sum(range(300000)),)]
 
 
+def test_release_memory_inside_a_transaction_that_built_an_index_leaves_it_alive(tmp_path):
+    # An index the transaction built (about 67 MiB here) cannot be evicted: lowering the limit
+    # below it fails, and a failed statement aborts the transaction. Inside a transaction the
+    # floor is what DuckDB holds beyond its cached table blocks, and those blocks still go.
+    path = tmp_path / "w.duckdb"
+    cached = "SELECT coalesce(sum(memory_usage_bytes), 0) / 2^20 FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    with db.write_connection(path) as conn:
+        conn.execute("CREATE TABLE wide AS SELECT i, repeat(md5(i::VARCHAR), 4) AS s FROM range(1000000) r(i)")
+        conn.execute("CREATE TABLE keyed (k VARCHAR PRIMARY KEY, v INTEGER)")
+        conn.execute("CHECKPOINT")
+        with db.transaction(conn):
+            conn.execute("INSERT INTO keyed SELECT md5(i::VARCHAR), i FROM range(1000000) r(i)")
+            conn.execute("SELECT count(DISTINCT s) FROM wide").fetchall()  # reads every block into the pool
+            assert conn.execute(cached).fetchall()[0][0] > 48
+            db.release_memory(conn, in_transaction=True)
+            assert conn.execute(cached).fetchall()[0][0] < 24
+            conn.execute("INSERT INTO keyed VALUES ('one more', -1)")
+        assert conn.execute("SELECT count(*) FROM keyed").fetchall() == [(1000001,)]
+
+
 def test_key_ranges_cut_the_sorted_keys_into_runs_of_the_given_size(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         conn.execute("CREATE TABLE k AS SELECT * FROM (VALUES ('e'), ('a'), ('d'), ('b'), ('c')) AS t(id)")
