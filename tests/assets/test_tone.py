@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.tone import actor_tone, mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
+from assets.tone import actor_tone, build_actor_tone, mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
 from pipelines.resources import WarehouseResource
 from warehouse import db
 from tests.conftest import rebuilt_from_scratch, store_articles, table_rows, was_rebuilt
@@ -98,7 +98,7 @@ def tone_warehouse(conn):
 def test_actor_tone_means_per_actor_and_day(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         tone_warehouse(conn)
-        conn.execute(db.read_sql("actor_tone"))
+        build_actor_tone(conn)
         rows = conn.execute("SELECT actor_id, name, day, mentions, articles, tone, positive, negative FROM actor_tone").fetchall()
     assert rows == [("p:hale", "Ann Hale", date(2026, 1, 5), 3, 2, 0.3, 2, 1)]
 
@@ -140,7 +140,7 @@ def test_actor_tone_follows_every_input(tmp_path, edit):
     assert run_actor_tone(path) is True
     after = table_rows(path, "actor_tone")
     assert after != before
-    assert after == rebuilt_from_scratch(path, ["actor_tone"], ["actor_tone"])
+    assert after == rebuilt_from_scratch(path, [build_actor_tone], ["actor_tone"])
 
 
 def test_mention_tone_rescores_a_body_that_gained_a_mention_without_doubling(tmp_path):
@@ -199,3 +199,22 @@ def test_the_pending_bodies_asked_for_a_body_at_a_time_are_those_of_one_statemen
         assert whole.rows() == [("h0", True), ("h2", True), ("h3", False), ("h4", False)]  # h5 is French
         assert pending_bodies(conn, 1).rows() == whole.rows()
         assert pending_bodies(conn, 2).rows() == whole.rows()
+
+
+def test_actor_tone_rebuilt_an_actor_range_at_a_time_equals_one_statement(tmp_path):
+    """`actor_tone` is rebuilt a range of actors at a time (about N mentions each): with ranges
+    of one mention, the same rows, in the same order, as one statement over every actor."""
+    from assets.tone import rebuild_actor_tone
+
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        tone_warehouse(conn)
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:other', 'Other', 'person')")
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) "
+                     "SELECT article_id, 'p:other', start_char, end_char FROM actor_mentions")
+        assert len(conn.execute(db.read_sql("actor_mention_ranges"), [1]).fetchall()) == 2  # an actor a range
+        assert rebuild_actor_tone(conn, 10**9)
+        whole = conn.execute("SELECT * FROM actor_tone").fetchall()
+        conn.execute("DELETE FROM build_state WHERE name = 'actor_tone'")
+        assert rebuild_actor_tone(conn, 1)
+        assert conn.execute("SELECT * FROM actor_tone").fetchall() == whole
+        assert {row[0] for row in whole} == {"p:hale", "p:other"}
