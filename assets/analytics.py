@@ -47,17 +47,14 @@ TIMELINE_PART_MENTIONS = 100_000
 def build_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS, sql: str | None = None) -> None:
     """Build `actor_timelines` from scratch, a range of actors of about `mentions_per_statement`
     mentions at a time, in actor order (`sql`: the build's text, read when not given)."""
-    sql = sql or db.read_sql("actor_timelines")
-    conn.execute(db.read_sql("actor_timelines_table"))
-    for first, last in conn.execute(db.read_sql("actor_mention_ranges"), [mentions_per_statement]).fetchall():
-        conn.execute(sql, [first, last])
+    db.build_in_ranges(conn, "actor_timelines", "actor_mention_ranges", mentions_per_statement, sql)
 
 
 def rebuild_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS) -> bool:
     """Rebuild `actor_timelines` (`build_timelines`) when what it is built from changed since its
     last build (`build_state`); returns whether it was rebuilt. The caller holds the transaction."""
-    return db.rebuild_if_changed(conn, "actor_timelines", "actor_timelines", "actor_counts_inputs",
-                                 run=lambda sql: build_timelines(conn, mentions_per_statement, sql))
+    return db.rebuild_in_ranges(conn, "actor_timelines", "actor_counts_inputs", "actor_mention_ranges",
+                                mentions_per_statement)
 
 
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors", "stories"])

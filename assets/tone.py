@@ -180,22 +180,6 @@ def mention_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 TONE_PART_MENTIONS = 100_000
 
 
-def build_actor_tone(conn, mentions_per_statement: int = TONE_PART_MENTIONS, sql: str | None = None) -> None:
-    """Build `actor_tone` from scratch, a range of actors of about `mentions_per_statement`
-    mentions at a time, in actor order (`sql`: the build's text, read when not given)."""
-    sql = sql or db.read_sql("actor_tone")
-    conn.execute(db.read_sql("actor_tone_table"))
-    for first, last in conn.execute(db.read_sql("actor_mention_ranges"), [mentions_per_statement]).fetchall():
-        conn.execute(sql, [first, last])
-
-
-def rebuild_actor_tone(conn, mentions_per_statement: int = TONE_PART_MENTIONS) -> bool:
-    """Rebuild `actor_tone` (`build_actor_tone`) when what it is built from changed since its
-    last build (`build_state`); returns whether it was rebuilt. The caller holds the transaction."""
-    return db.rebuild_if_changed(conn, "actor_tone", "actor_tone", "actor_tone_inputs",
-                                 run=lambda sql: build_actor_tone(conn, mentions_per_statement, sql))
-
-
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["mention_tone", "actors"])
 def actor_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per actor and publication day: mentions scored, mean tone, positive and negative
@@ -203,7 +187,8 @@ def actor_tone(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     The metadata lists the actors covered most warmly and most coldly."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            rebuilt = rebuild_actor_tone(conn)
+            # A range of actors at a time, as actor_timelines (db.build_in_ranges).
+            rebuilt = db.rebuild_in_ranges(conn, "actor_tone", "actor_tone_inputs", "actor_mention_ranges", TONE_PART_MENTIONS)
         rows = conn.execute("SELECT count(*) FROM actor_tone").fetchone()[0]
         extremes = db.query_frame(conn, db.read_sql("actor_tone_extremes"))
     return dg.MaterializeResult(metadata={

@@ -376,6 +376,23 @@ def rebuild_if_changed(conn: duckdb.DuckDBPyConnection, name: str, build: str, i
     return True
 
 
+def build_in_ranges(conn: duckdb.DuckDBPyConnection, name: str, ranges: str, size: int, sql: str | None = None) -> None:
+    """Build table `name` from scratch a range of keys at a time: `<name>_table.sql` creates it
+    empty, then `sql` (by default `<name>.sql`, an INSERT over the keys `BETWEEN $1 AND $2`) runs
+    for each (first, last) that `<ranges>.sql` returns for `size`, in order; so that no
+    statement's hash tables hold the whole corpus."""
+    conn.execute(read_sql(f"{name}_table"))
+    sql = sql or read_sql(name)
+    for first, last in conn.execute(read_sql(ranges), [size]).fetchall():
+        conn.execute(sql, [first, last])
+
+
+def rebuild_in_ranges(conn: duckdb.DuckDBPyConnection, name: str, inputs: str, ranges: str, size: int) -> bool:
+    """`build_in_ranges` when what `name` is built from (`<inputs>.sql`) changed since its last
+    build (`rebuild_if_changed`); returns whether it was rebuilt. The caller holds the transaction."""
+    return rebuild_if_changed(conn, name, name, inputs, run=lambda sql: build_in_ranges(conn, name, ranges, size, sql))
+
+
 def key_ranges(conn: duckdb.DuckDBPyConnection, sql: str, size: int) -> list[tuple]:
     """(first, last) of each run of `size` consecutive keys, in order, among the distinct keys the
     one-column query `sql` returns: the ranges a rebuild in parts takes (`BETWEEN $1 AND $2`),

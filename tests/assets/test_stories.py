@@ -407,19 +407,26 @@ def test_a_story_is_read_by_its_articles_of_the_new_articles_weeks(warehouse, mo
     ]
 
 
-def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
-    # The candidate query ranks only the pairs at or above a cut it reads off a histogram of
-    # shared features: it must keep exactly the top CANDIDATES (shared count, then id) that a
-    # plain ranking keeps, and every hit of a new article that has fewer than that.
+def candidate_tables():
+    """An in-memory database with the tables stories_candidates.sql reads, empty."""
     import duckdb
-    import random
 
-    rnd = random.Random(3)
     conn = duckdb.connect()
     conn.execute("CREATE TABLE story_postings (term VARCHAR, article_id VARCHAR, day INTEGER)")
     conn.execute("CREATE TABLE story_links (article_id VARCHAR, story_id VARCHAR)")
     conn.execute("CREATE TABLE article_texts (article_id VARCHAR, published_date DATE)")
     conn.execute("CREATE TABLE article_signatures (article_id VARCHAR, dup_group_id VARCHAR)")
+    return conn
+
+
+def test_candidates_are_the_stored_articles_sharing_most_features_ties_by_id():
+    # The candidate query ranks only the pairs at or above a cut it reads off a histogram of
+    # shared features: it must keep exactly the top CANDIDATES (shared count, then id) that a
+    # plain ranking keeps, and every hit of a new article that has fewer than that.
+    import random
+
+    rnd = random.Random(3)
+    conn = candidate_tables()
     day = date(2024, 5, 1)
     terms = [f"t{i}" for i in range(12)]
     shared = {}
@@ -678,15 +685,10 @@ def test_candidates_asked_for_in_parts_are_those_of_one_statement():
     # Eight new articles, sixty stored ones in stories of one to four articles over a few
     # months, and stored copies of two new ones: asked for an article at a time (or a few), the
     # candidates and their first readers are those of one statement.
-    import duckdb
     import random
 
     rnd = random.Random(5)
-    conn = duckdb.connect()
-    conn.execute("CREATE TABLE story_postings (term VARCHAR, article_id VARCHAR, day INTEGER)")
-    conn.execute("CREATE TABLE story_links (article_id VARCHAR, story_id VARCHAR)")
-    conn.execute("CREATE TABLE article_texts (article_id VARCHAR, published_date DATE)")
-    conn.execute("CREATE TABLE article_signatures (article_id VARCHAR, dup_group_id VARCHAR)")
+    conn = candidate_tables()
     terms = [f"t{i}" for i in range(15)]
     first = date(2024, 5, 1)
     for i in range(60):

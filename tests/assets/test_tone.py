@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.tone import actor_tone, build_actor_tone, mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
+from assets.tone import TONE_PART_MENTIONS, actor_tone, mention_tones, sentence_around, sentence_spans, sentence_tone, tone_label
 from pipelines.resources import WarehouseResource
 from warehouse import db
 from tests.conftest import rebuilt_from_scratch, store_articles, table_rows, was_rebuilt
@@ -19,6 +19,14 @@ BODY = (
     "was dropped on Friday.\n\n"
     "\"Is it over?\" she asked. Dr. J. Ortiz left at 5 p.m. on Friday."
 )
+
+
+def build_actor_tone(conn, mentions_per_statement: int = TONE_PART_MENTIONS) -> None:
+    db.build_in_ranges(conn, "actor_tone", "actor_mention_ranges", mentions_per_statement)
+
+
+def rebuild_actor_tone(conn, mentions_per_statement: int) -> bool:
+    return db.rebuild_in_ranges(conn, "actor_tone", "actor_tone_inputs", "actor_mention_ranges", mentions_per_statement)
 
 
 def texts(body, spans):
@@ -204,8 +212,6 @@ def test_the_pending_bodies_asked_for_a_body_at_a_time_are_those_of_one_statemen
 def test_actor_tone_rebuilt_an_actor_range_at_a_time_equals_one_statement(tmp_path):
     """`actor_tone` is rebuilt a range of actors at a time (about N mentions each): with ranges
     of one mention, the same rows, in the same order, as one statement over every actor."""
-    from assets.tone import rebuild_actor_tone
-
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         tone_warehouse(conn)
         conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:other', 'Other', 'person')")
