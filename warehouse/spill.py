@@ -9,9 +9,10 @@ with `IO Error: Could not read enough bytes from file ".tmp/duckdb_temp_storage_
 and the other with a segmentation fault while scanning strings; a run and `make sql` or `make
 export` (both started from the project's root) could do the same to each other.
 
-So each connection gets `<database>.spill/<pid>-<n>`: DuckDB creates it when it first spills
-and removes it when the connection closes; what a killed process left behind is removed by the
-next connection that finds that process gone.
+So each connection gets `<database>.spill/<host>-<pid>-<n>`: DuckDB creates it when it first
+spills and removes it when the connection closes; what a killed process left behind is removed
+by the next connection on the same host that finds that process gone (a lake's data folder may
+be shared by several machines, whose process ids say nothing about each other).
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
 _NUMBERS = itertools.count()
+# The machine's name, without the separator the directory names use.
+_HOST = socket.gethostname().replace("-", "_") or "host"
 
 
 def _alive(pid: int) -> bool:
@@ -43,7 +47,8 @@ def remove_stale(base: Path) -> list[Path]:
     except FileNotFoundError:
         return removed
     for entry in entries:
-        pid = entry.name.split("-", 1)[0]
+        host, _, rest = entry.name.rpartition("-")[0].rpartition("-")
+        pid = rest if host == _HOST else ""
         if entry.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
@@ -52,7 +57,7 @@ def remove_stale(base: Path) -> list[Path]:
 
 def directory(near: Path | str) -> str:
     """A spill directory no other DuckDB instance uses, for a connection to the database at
-    `near` (a file, or a lake's data folder): `<near>.spill/<pid>-<n>`, not created yet."""
+    `near` (a file, or a lake's data folder): `<near>.spill/<host>-<pid>-<n>`, not created yet."""
     base = Path(f"{near}.spill")
     try:
         base.mkdir(parents=True, exist_ok=True)
@@ -60,7 +65,7 @@ def directory(near: Path | str) -> str:
         base = Path(tempfile.gettempdir()) / "media-monitor.spill"
         base.mkdir(parents=True, exist_ok=True)
     remove_stale(base)
-    return str(base / f"{os.getpid()}-{next(_NUMBERS)}")
+    return str(base / f"{_HOST}-{os.getpid()}-{next(_NUMBERS)}")
 
 
 def config(near: Path | str, **settings) -> dict:

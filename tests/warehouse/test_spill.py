@@ -61,23 +61,25 @@ def test_each_connection_has_its_own_spill_directory_beside_the_warehouse(tmp_pa
             seen.append(Path(conn.execute("SELECT current_setting('temp_directory')").fetchone()[0]))
     assert seen[0] != seen[1]
     assert all(p.parent == tmp_path / "w.duckdb.spill" for p in seen)
-    assert all(p.name.split("-")[0] == str(os.getpid()) for p in seen)
+    assert all(p.name.split("-")[:2] == [spill._HOST, str(os.getpid())] for p in seen)
 
 
 def test_what_a_killed_process_left_is_removed_and_a_live_ones_kept(tmp_path):
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     base = tmp_path / "w.duckdb.spill"
-    left = base / f"{gone.pid}-0"
+    left = base / f"{spill._HOST}-{gone.pid}-0"
     left.mkdir(parents=True)
     (left / "duckdb_temp_storage_S32K-0.tmp").write_bytes(b"x" * 1024)
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        kept = base / f"{alive.pid}-3"
+        kept = base / f"{spill._HOST}-{alive.pid}-3"
         kept.mkdir()
+        elsewhere = base / f"another_machine-{gone.pid}-0"  # another host's process ids say nothing here
+        elsewhere.mkdir()
         spill.directory(tmp_path / "w.duckdb")
         assert not left.exists()
-        assert kept.exists()
+        assert kept.exists() and elsewhere.exists()
     finally:
         alive.kill()
         alive.wait()
