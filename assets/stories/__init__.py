@@ -197,6 +197,9 @@ def assign_chunk(conn, ids: list[str], now: datetime, max_read: int | None = Non
     read = candidates.select("article_id")
     if max_read is not None and len(ids) > 1 and read.height > max_read:
         raise TooMuchToRead(read.height, fitting_prefix(candidates["first_reader"], len(ids), max_read), (new, terms))
+    # What the chunk's text and candidate reads cached goes back before the window is read:
+    # at 100k the window read otherwise added to 206 MiB of their blocks (docs/performance.md).
+    db.release_memory(conn)
     with db.registered(conn, _earlier=read):
         earlier = db.query_frame(conn, db.read_sql("stories_window")).sort("published_date", "article_id", nulls_last=True)
     # What DuckDB cached to read them goes back before the matrix is built and the pairs are
