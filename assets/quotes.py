@@ -74,6 +74,8 @@ QUOTE_SCHEMA = {
     "speaker_start": pl.Int32, "speaker_end": pl.Int32, "attribution": pl.String, "resolved_by": pl.String,
 }
 PENDING_CHUNK_BODIES = 2000
+# English bodies per statement of the query that finds the pending ones (`pending_bodies`).
+PENDING_QUERY_BODIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -508,6 +510,16 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"content_hash": pl.String, **QUOTE_SCHEMA}, orient="row")
 
 
+def pending_bodies(conn, bodies_per_statement: int = PENDING_QUERY_BODIES) -> pl.DataFrame:
+    """quotes_pending.sql's rows (content_hash, mentions_key, again) in content-hash order,
+    asked for `bodies_per_statement` English bodies at a time (the ranges of tone_body_keys.sql)."""
+    sql = db.read_sql("quotes_pending")
+    parts = [db.query_frame(conn, sql, [first, last])
+             for first, last in db.key_ranges(conn, db.read_sql("tone_body_keys"), bodies_per_statement)]
+    return pl.concat(parts) if parts else pl.DataFrame(
+        schema={"content_hash": pl.String, "mentions_key": pl.String, "again": pl.Boolean})
+
+
 def rebuild_quotes(conn, articles_per_statement: int) -> bool:
     """Rebuild `quotes` when what it is built from changed since its last build (`build_state`),
     `articles_per_statement` articles at a time in article order (a statement over every
@@ -528,28 +540,27 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     changed; `quotes` is then rebuilt in SQL from the stored spans and the current mentions, when
     those inputs differ from the last build (`build_state`)."""
     with warehouse.read() as conn:
-        current = db.query_frame(conn, db.read_sql("quotes_mentions_keys"))
-        stored = db.query_frame(conn, "SELECT content_hash, mentions_key FROM quote_bodies")
-    pending = current.join(stored, on=["content_hash", "mentions_key"], how="anti")["content_hash"].to_list()
-    found = 0
+        found = pending_bodies(conn)
+    pending = found["content_hash"].to_list()
+    found_quotes = 0
     for first in range(0, len(pending), PENDING_CHUNK_BODIES):
-        chunk = db.keys_frame("content_hash", pending[first:first + PENDING_CHUNK_BODIES])
+        part = found.slice(first, PENDING_CHUNK_BODIES)
+        chunk = part.select("content_hash")
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies", pending=chunk["content_hash"]))
             mentions = db.query_frame(conn, db.read_sql("quotes_body_mentions"))
         spans = quotes_frame(bodies, mentions)
         counts = spans.group_by("content_hash").len()
-        done = (chunk.join(current, on="content_hash", how="left")
-                .join(counts, on="content_hash", how="left")
-                .select("content_hash", pl.col("mentions_key").fill_null(""), pl.col("len").fill_null(0).cast(pl.Int32).alias("quotes")))
+        done = (part.join(counts, on="content_hash", how="left")
+                .select("content_hash", "mentions_key", pl.col("len").fill_null(0).cast(pl.Int32).alias("quotes")))
         # Only bodies read before (their mentions changed) have rows to replace: a chunk of new
         # bodies, the whole of a first load, deletes nothing and scans no stored quotation.
-        again = chunk.join(stored.select("content_hash"), on="content_hash", how="semi")
+        again = part.filter(pl.col("again")).select("content_hash")
         with warehouse.write() as conn, db.transaction(conn), db.registered(conn, pending=again):
             if again.height:
                 conn.execute("DELETE FROM quote_spans WHERE content_hash IN (SELECT content_hash FROM pending)")
                 conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
-            found += db.insert_frame(conn, "quote_spans", spans)
+            found_quotes += db.insert_frame(conn, "quote_spans", spans)
             db.insert_frame(conn, "quote_bodies", done)
         warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
     with warehouse.write() as conn:
@@ -557,12 +568,12 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             # Bodies no longer in the warehouse leave with their quotations.
             for table in ("quote_spans", "quote_bodies"):
                 conn.execute(f'DELETE FROM "{table}" WHERE content_hash NOT IN '  # our own table names
-                             "(SELECT content_hash FROM articles WHERE content_hash IS NOT NULL)")
+                             "(SELECT content_hash FROM article_texts WHERE content_hash IS NOT NULL)")
             # Rebuilt only when what it is built from changed: a run with nothing new reads no body.
             rebuilt = rebuild_quotes(conn, warehouse.rebuild_rows)
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
-    context.log.info(f"{len(pending)} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"
+    context.log.info(f"{len(pending)} bodies read, {found_quotes} quotations found; {total} quotes, {resolved} with a speaker"
                      + ("" if rebuilt else " (inputs unchanged: quotes kept as they were)"))
     return dg.MaterializeResult(metadata={
         "bodies_read": len(pending),

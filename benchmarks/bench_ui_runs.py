@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -38,8 +39,11 @@ def dagster_dev(env: dict):
     from dagster_graphql import DagsterGraphQLClient
 
     port = free_port()
+    # `dagster dev` stops on SIGTERM by treating it as SIGINT; a shell that starts this script in
+    # the background makes SIGINT ignored, and the child would inherit that and never stop.
     dev = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port)],
-                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         client = DagsterGraphQLClient("127.0.0.1", port_number=port)
         for _ in range(240):
@@ -50,8 +54,12 @@ def dagster_dev(env: dict):
                 time.sleep(1)
         yield client
     finally:
-        os.killpg(dev.pid, 15)
-        dev.wait(timeout=120)
+        os.killpg(dev.pid, signal.SIGTERM)
+        try:
+            dev.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(dev.pid, signal.SIGKILL)
+            dev.wait()
 
 
 def headless(warehouse: Path, home: Path) -> float:

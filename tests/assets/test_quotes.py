@@ -219,3 +219,37 @@ def test_quotes_are_rebuilt_a_range_of_articles_at_a_time(ferry_run, resources, 
     assert len(rows) == 12 and len({row[0] for row in rows}) == 2
     assert sum(row[1] is not None for row in rows) == 12
     assert rows == whole
+
+
+def test_the_pending_bodies_asked_for_a_body_at_a_time_are_those_of_one_statement(tmp_path):
+    """quotes_pending.sql in content-hash ranges (pending_bodies) finds what one statement over
+    every body finds: new bodies, bodies whose mentions changed since they were read (`again`),
+    not the bodies read with their current mentions, nor other languages."""
+    from datetime import date
+
+    import polars as pl
+
+    from assets.quotes import pending_bodies
+    from tests.conftest import store_articles
+
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        hashes = [f"h{i}" for i in range(6)]
+        store_articles(conn, pl.DataFrame({
+            "article_id": [f"a{i}" for i in range(6)] + ["copy"], "language": ["en"] * 5 + ["fr", "en"],
+            "body": ['"We will stay," Hale said.'] * 7, "content_hash": hashes + ["h0"],
+            "published_date": [date(2026, 1, 5)] * 7}))
+        conn.execute("INSERT INTO actors (actor_id, name, actor_type) VALUES ('p:hale', 'Ann Hale', 'person')")
+        for i in range(6):
+            conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES (?, 'p:hale', 15, 19)",
+                         [f"a{i}"])
+        first = pending_bodies(conn, 10**9)
+        assert first["content_hash"].to_list() == ["h0", "h1", "h2", "h3", "h4"]  # h5 is French
+        assert not any(first["again"])
+        # h0, h1 and h2 read with their mentions of now; then h2 gains a mention
+        conn.execute("INSERT INTO quote_bodies (content_hash, mentions_key, quotes) "
+                     "SELECT content_hash, mentions_key, 1 FROM first WHERE content_hash IN ('h0', 'h1', 'h2')")
+        conn.execute("INSERT INTO actor_mentions (article_id, actor_id, start_char, end_char) VALUES ('a2', 'p:hale', 0, 3)")
+        whole = pending_bodies(conn, 10**9)
+        assert whole.select("content_hash", "again").rows() == [("h2", True), ("h3", False), ("h4", False)]
+        assert pending_bodies(conn, 1).rows() == whole.rows()
+        assert pending_bodies(conn, 2).rows() == whole.rows()

@@ -1,18 +1,23 @@
 -- Coverage by the lean of outlets (from `outlets`): per story, per actor, and the stories one
 -- side covered and the other did not (story_blindspots). Articles of outlets without a lean
 -- count under lean NULL. The left side is left and lean-left, the right side lean-right and right.
+-- Read from the stage tables under the `articles` and `mentions` views (the same rows: the
+-- views' other joins are on keys and only add columns), so that no statement holds the
+-- corpus's mention tones or signatures in a hash table it does not use.
 CREATE OR REPLACE TABLE story_lean AS
-SELECT a.story_id, o.lean, count(*) AS articles, count(DISTINCT a.outlet) AS outlets
-FROM articles AS a LEFT JOIN outlets AS o USING (outlet)
-WHERE a.story_id IS NOT NULL
+SELECT l.story_id, o.lean, count(*) AS articles, count(DISTINCT a.outlet) AS outlets
+FROM story_links AS l
+JOIN article_texts AS a USING (article_id)
+LEFT JOIN outlets AS o USING (outlet)
+WHERE l.story_id IS NOT NULL
 GROUP BY ALL
-ORDER BY a.story_id, o.lean;
+ORDER BY l.story_id, o.lean;
 
 CREATE OR REPLACE TABLE actor_lean AS
-WITH actor_articles AS (SELECT DISTINCT actor_id, article_id FROM mentions)
+WITH actor_articles AS (SELECT DISTINCT actor_id, article_id FROM actor_mentions)
 SELECT x.actor_id, ac.name, o.lean, count(*) AS articles, count(DISTINCT a.outlet) AS outlets
 FROM actor_articles AS x
-JOIN articles AS a USING (article_id)
+JOIN article_texts AS a USING (article_id)
 JOIN actors AS ac USING (actor_id)
 LEFT JOIN outlets AS o USING (outlet)
 GROUP BY ALL

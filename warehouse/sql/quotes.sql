@@ -17,7 +17,7 @@ SELECT
     q.speaker_start,
     q.speaker_end
 FROM quote_spans AS q
-JOIN articles AS a ON a.content_hash = q.content_hash
+JOIN article_texts AS a ON a.content_hash = q.content_hash  -- the stage table under the `articles` view: the same rows
 LEFT JOIN (
     SELECT article_id, start_char, end_char, min(actor_id) AS actor_id
     FROM actor_mentions
