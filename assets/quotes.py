@@ -513,11 +513,8 @@ def quotes_frame(bodies: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
 def pending_bodies(conn, bodies_per_statement: int = PENDING_QUERY_BODIES) -> pl.DataFrame:
     """quotes_pending.sql's rows (content_hash, mentions_key, again) in content-hash order,
     asked for `bodies_per_statement` English bodies at a time (the ranges of tone_body_keys.sql)."""
-    sql = db.read_sql("quotes_pending")
-    parts = [db.query_frame(conn, sql, [first, last])
-             for first, last in db.key_ranges(conn, db.read_sql("tone_body_keys"), bodies_per_statement)]
-    return pl.concat(parts) if parts else pl.DataFrame(
-        schema={"content_hash": pl.String, "mentions_key": pl.String, "again": pl.Boolean})
+    return db.query_in_ranges(conn, "quotes_pending", "tone_body_keys", bodies_per_statement,
+                              {"content_hash": pl.String, "mentions_key": pl.String, "again": pl.Boolean})
 
 
 def rebuild_quotes(conn, articles_per_statement: int) -> bool:

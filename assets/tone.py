@@ -131,10 +131,8 @@ def tone_label(tone: float | None) -> str:
 def pending_bodies(conn, bodies_per_statement: int = PENDING_QUERY_BODIES) -> pl.DataFrame:
     """tone_pending.sql's rows (content_hash, toned) in content-hash order, asked for
     `bodies_per_statement` English bodies at a time."""
-    sql = db.read_sql("tone_pending")
-    parts = [db.query_frame(conn, sql, [first, last])
-             for first, last in db.key_ranges(conn, db.read_sql("tone_body_keys"), bodies_per_statement)]
-    return pl.concat(parts) if parts else pl.DataFrame(schema={"content_hash": pl.String, "toned": pl.Boolean})
+    return db.query_in_ranges(conn, "tone_pending", "tone_body_keys", bodies_per_statement,
+                              {"content_hash": pl.String, "toned": pl.Boolean})
 
 
 @dg.asset(group_name="analytics", kinds={"duckdb"}, deps=["actors"])

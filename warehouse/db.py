@@ -401,6 +401,15 @@ def key_ranges(conn: duckdb.DuckDBPyConnection, sql: str, size: int) -> list[tup
                         f"FROM ({sql}\n) AS keys(k)) GROUP BY part ORDER BY part").fetchall()
 
 
+def query_in_ranges(conn: duckdb.DuckDBPyConnection, name: str, keys: str, size: int, schema: dict) -> pl.DataFrame:
+    """`<name>.sql` (a query over the keys `BETWEEN $1 AND $2`) for each range of `size` keys of
+    the one-column query `<keys>.sql` (`key_ranges`), in order, as one frame (`schema` when no
+    key exists): so that no statement's hash tables hold every key of the corpus."""
+    sql = read_sql(name)
+    parts = [query_frame(conn, sql, [first, last]) for first, last in key_ranges(conn, read_sql(keys), size)]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
 def keys_frame(column: str, values) -> pl.DataFrame:
     """A one-column frame of distinct, sorted strings, to register and join on."""
     return pl.DataFrame({column: sorted(set(values))}, schema={column: pl.String})
