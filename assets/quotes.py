@@ -526,6 +526,8 @@ def rebuild_quotes(conn, articles_per_statement: int) -> bool:
         conn.execute(db.read_sql("quotes_table"))
         for first, last in db.key_ranges(conn, db.read_sql("quotes_articles"), articles_per_statement):
             conn.execute(sql, [first, last])
+            # the range's bodies DuckDB cached go back before the next range reads its own
+            db.release_memory(conn, in_transaction=True)
 
     return db.rebuild_if_changed(conn, "quotes", "quotes", "quotes_inputs", run=run)
 
