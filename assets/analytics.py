@@ -50,6 +50,11 @@ def build_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS, 
     db.build_in_ranges(conn, "actor_timelines", "actor_mention_ranges", mentions_per_statement, sql)
 
 
+def build_coverage(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS) -> None:
+    """Build `actor_coverage` from scratch, a range of actors at a time, as `build_timelines`."""
+    db.build_in_ranges(conn, "actor_coverage", "actor_mention_ranges", mentions_per_statement)
+
+
 def rebuild_timelines(conn, mentions_per_statement: int = TIMELINE_PART_MENTIONS) -> bool:
     """Rebuild `actor_timelines` (`build_timelines`) when what it is built from changed since its
     last build (`build_state`); returns whether it was rebuilt. The caller holds the transaction."""
@@ -74,7 +79,9 @@ def actor_coverage(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     first and last day seen. The metadata charts the leading actors' daily coverage."""
     with warehouse.write() as conn:
         with db.transaction(conn):
-            rebuilt = db.rebuild_if_changed(conn, "actor_coverage", "actor_coverage", "actor_counts_inputs")
+            # A range of actors at a time, as actor_timelines (db.build_in_ranges).
+            rebuilt = db.rebuild_in_ranges(conn, "actor_coverage", "actor_counts_inputs", "actor_mention_ranges",
+                                           TIMELINE_PART_MENTIONS)
         coverage = db.query_frame(conn, "SELECT * FROM actor_coverage ORDER BY articles DESC, mentions DESC LIMIT ?",
                                   [CHART_ACTORS])
         leaders = coverage["actor_id"].to_list()

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.analytics import actor_coverage, actor_timelines, build_timelines, rebuild_timelines, timeline_chart
+from assets.analytics import actor_coverage, actor_timelines, build_coverage, build_timelines, rebuild_timelines, timeline_chart
 from assets.preview import frame_markdown, sparkline
 from pipelines.resources import WarehouseResource
 from warehouse import db
@@ -45,13 +45,18 @@ def test_timelines_rebuilt_an_actor_range_at_a_time_equal_one_statement(tmp_path
         conn.execute("DELETE FROM build_state WHERE name = 'actor_timelines'")
         assert rebuild_timelines(conn, 1)
         assert conn.execute("SELECT * FROM actor_timelines").fetchall() == whole and whole
+        # actor_coverage the same way: one statement, or an actor at a time
+        build_coverage(conn, 10**9)
+        whole = conn.execute("SELECT * FROM actor_coverage ORDER BY actor_id").fetchall()
+        build_coverage(conn, 1)
+        assert conn.execute("SELECT * FROM actor_coverage ORDER BY actor_id").fetchall() == whole and whole
 
 
 def test_timelines_and_coverage(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         make_warehouse(conn)
         rebuild_timelines(conn, 1)
-        conn.execute(db.read_sql("actor_coverage"))
+        build_coverage(conn, 1)
         timelines = conn.execute("SELECT actor_id, day, mentions, articles, unique_articles, stories, outlets "
                                  "FROM actor_timelines ORDER BY actor_id, day").fetchall()
         coverage = conn.execute("SELECT actor_id, name, actor_type, mentions, articles, unique_articles, stories, "
@@ -133,4 +138,4 @@ def test_counts_follow_every_input(tmp_path, edit):
     assert run_counts(path) == {"actor_timelines": True, "actor_coverage": True}
     after = table_rows(path, *COUNT_TABLES)
     assert after != before
-    assert after == rebuilt_from_scratch(path, [build_timelines, "actor_coverage"], COUNT_TABLES)
+    assert after == rebuilt_from_scratch(path, [build_timelines, build_coverage], COUNT_TABLES)

@@ -1,5 +1,7 @@
--- One row per actor over all time.
-CREATE OR REPLACE TABLE actor_coverage AS
+-- One row per actor over all time, for the actors with ids from $1 to $2 (a part of the
+-- rebuild: actor_coverage_table.sql empties the table, actor_mention_ranges.sql cuts the parts,
+-- so that the distinct counts' hash tables hold a range's mentions, not the corpus's).
+INSERT INTO actor_coverage
 SELECT
     m.actor_id,
     any_value(ac.name)                  AS name,
@@ -14,5 +16,6 @@ SELECT
 FROM actor_mentions AS m
 JOIN articles AS a USING (article_id)
 JOIN actors AS ac USING (actor_id)
+WHERE m.actor_id BETWEEN $1 AND $2
 GROUP BY m.actor_id
 ORDER BY articles DESC, mentions DESC, name;
