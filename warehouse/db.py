@@ -126,9 +126,12 @@ def _attached(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     with rows grouped ROW_GROUP_SIZE at a time (DuckDB keeps no row group size in the file:
     each connection that writes must ask for it). DuckDB's buffer pool may otherwise take most
     of the machine's memory; with a cap (MEMORY_LIMIT) it spills to disk, into a directory of
-    the connection's own (`spill`)."""
+    the connection's own (`spill`). DuckDB's own progress bar is off: a statement over two
+    seconds would draw it into the run's output between its log lines (the steps log their own
+    progress)."""
     conn = duckdb.connect(config=spill.config(path, memory_limit=MEMORY_LIMIT))
     try:
+        conn.execute("SET enable_progress_bar = false")
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
         conn.execute(f"ATTACH {lakes.sql_string(str(path))} AS {ALIAS} ({options})")
         conn.execute(f"USE {ALIAS}")
