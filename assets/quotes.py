@@ -539,11 +539,10 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     changed; `quotes` is then rebuilt in SQL from the stored spans and the current mentions, when
     those inputs differ from the last build (`build_state`)."""
     with warehouse.read() as conn:
-        found = pending_bodies(conn)
-    pending = found["content_hash"].to_list()
-    found_quotes = 0
-    for first in range(0, len(pending), PENDING_CHUNK_BODIES):
-        part = found.slice(first, PENDING_CHUNK_BODIES)
+        todo = pending_bodies(conn)
+    found = 0
+    for first in range(0, todo.height, PENDING_CHUNK_BODIES):
+        part = todo.slice(first, PENDING_CHUNK_BODIES)
         chunk = part.select("content_hash")
         with warehouse.read() as conn, db.registered(conn, pending=chunk):
             bodies = db.query_frame(conn, db.read_sql("tone_bodies", pending=chunk["content_hash"]))
@@ -559,7 +558,7 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             if again.height:
                 conn.execute("DELETE FROM quote_spans WHERE content_hash IN (SELECT content_hash FROM pending)")
                 conn.execute("DELETE FROM quote_bodies WHERE content_hash IN (SELECT content_hash FROM pending)")
-            found_quotes += db.insert_frame(conn, "quote_spans", spans)
+            found += db.insert_frame(conn, "quote_spans", spans)
             db.insert_frame(conn, "quote_bodies", done)
         warehouse.release_memory()  # the blocks the chunk read and wrote: docs/performance.md
     with warehouse.write() as conn:
@@ -572,10 +571,10 @@ def quotes(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             rebuilt = rebuild_quotes(conn, warehouse.rebuild_rows)
         total, resolved = conn.execute("SELECT count(*), count(actor_id) FROM quotes").fetchone()
         preview = db.query_frame(conn, db.read_sql("quotes_preview"))
-    context.log.info(f"{len(pending)} bodies read, {found_quotes} quotations found; {total} quotes, {resolved} with a speaker"
+    context.log.info(f"{todo.height} bodies read, {found} quotations found; {total} quotes, {resolved} with a speaker"
                      + ("" if rebuilt else " (inputs unchanged: quotes kept as they were)"))
     return dg.MaterializeResult(metadata={
-        "bodies_read": len(pending),
+        "bodies_read": todo.height,
         "rebuilt": rebuilt,
         "quotes": total,
         "with_speaker": resolved,
