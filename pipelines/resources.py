@@ -159,6 +159,15 @@ class WarehouseResource(dg.ConfigurableResource):
             db.release_memory(conn)
         return True
 
+    def held_memory(self) -> dict[str, float]:
+        """What DuckDB holds in this process's held connection, in MiB by kind (`duckdb_memory()`:
+        table blocks, indexes, hash tables...), the kinds of 1 MiB or more; empty when no
+        connection is held."""
+        if self._held is None:
+            return {}
+        with self.write() as conn:
+            return db.held_memory(conn)
+
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with db.write_connection(self.target, self.lock_wait_seconds) as conn:

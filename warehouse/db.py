@@ -287,6 +287,14 @@ def release_memory(conn: duckdb.DuckDBPyConnection, floor: str = "32MB", in_tran
     _trim_c_heap()
 
 
+def held_memory(conn: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """What DuckDB holds, in MiB by tag of `duckdb_memory()` (BASE_TABLE: cached table blocks,
+    ART_INDEX: the indexes of primary keys, ...), the tags of 1 MiB or more, largest first."""
+    rows = conn.execute("SELECT tag, memory_usage_bytes / 2^20 FROM duckdb_memory() "
+                        "WHERE memory_usage_bytes >= 2^20 ORDER BY memory_usage_bytes DESC, tag").fetchall()
+    return {tag: float(mib) for tag, mib in rows}
+
+
 # What `release_memory` leaves DuckDB beyond what it holds, inside a transaction.
 TRANSACTION_MARGIN = 16 * 2**20
 

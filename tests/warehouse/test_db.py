@@ -168,6 +168,20 @@ def test_release_memory_inside_a_transaction_that_built_an_index_leaves_it_alive
         assert conn.execute("SELECT count(*) FROM keyed").fetchall() == [(1000001,)]
 
 
+def test_held_memory_names_what_duckdb_holds_by_kind(tmp_path):
+    # The step-end log line says what of the resident memory is DuckDB's, by kind: here the
+    # index of a primary key of 300,000 keys an open transaction built.
+    with db.write_connection(tmp_path / "w.duckdb") as conn:
+        conn.execute("CREATE TABLE keyed (k VARCHAR PRIMARY KEY, v INTEGER)")
+        assert "ART_INDEX" not in db.held_memory(conn)
+        with db.transaction(conn):
+            conn.execute("INSERT INTO keyed SELECT md5(i::VARCHAR), i FROM range(300000) r(i)")
+            held = db.held_memory(conn)
+        assert held["ART_INDEX"] >= 4
+        assert all(mib >= 1 for mib in held.values())
+        assert list(held.values()) == sorted(held.values(), reverse=True)
+
+
 def test_key_ranges_cut_the_sorted_keys_into_runs_of_the_given_size(tmp_path):
     with db.write_connection(tmp_path / "w.duckdb") as conn:
         conn.execute("CREATE TABLE k AS SELECT * FROM (VALUES ('e'), ('a'), ('d'), ('b'), ('c')) AS t(id)")
