@@ -86,10 +86,13 @@ class PairScorer:
     its own rows instead (the three groups at once: the block's rows masked to each group,
     against the other rows): cost and memory then depend on the block, not on how many
     articles the chunk holds. Both give the values of `group_cosines` (up to the order of the
-    sums). The scorer keeps the matrix once: no copy per group, and the transposed matrix only
-    once the cache is used (measured on a dense probe: docs/performance.md)."""
+    sums). The scorer keeps the matrix once: no copy per group, and its transpose once, shared
+    by the scoring of new articles and the cache (measured on a dense probe:
+    docs/performance.md)."""
 
-    CACHE_BYTES = 96 * 1024 * 1024
+    # 24 MiB, not the 96 of earlier releases: with the smaller PAIR_BUDGET, a dense 100k chunk
+    # peaked 137 MiB lower and took no longer (docs/performance.md, 2026-12-03).
+    CACHE_BYTES = 24 * 1024 * 1024
 
     def __init__(self, matrix: sparse.csr_matrix, days: np.ndarray, model: dict | None = None):
         self.days = days
@@ -166,9 +169,7 @@ class PairScorer:
         cache = self._cached[kind]
         missing = sorted({int(r) for r in rows if int(r) not in cache})
         if missing:
-            if self._transposed is None:
-                self._transposed = sparse.csr_matrix(self._matrix.T)
-            products = (self._masked(self._matrix[missing], kind) @ self._transposed).toarray()
+            products = (self._masked(self._matrix[missing], kind) @ self._transposed_matrix()).toarray()
             norms = self._norms[kind]
             products /= np.outer(norms[missing], norms)
             for r, values in zip(missing, products):
@@ -194,8 +195,9 @@ class PairScorer:
         gap = np.abs(self.days[ra][:, None] - self.days[rb][None, :])
         return pair_features(body, title, actors, np.nan_to_num(gap, nan=0.0))
 
-    # Pairs (rows x candidates) one product of `score_rows` holds at most.
-    PAIR_BUDGET = 1_000_000
+    # Pairs (rows x the matrix's rows) one product of `score_rows` holds at most: each pair
+    # costs a dozen float64 arrays while its probability is computed (about 100 bytes a pair).
+    PAIR_BUDGET = 250_000
 
     def score_rows(self, rows: np.ndarray, cands: np.ndarray) -> list:
         """Score `rows` against `cands` (all other rows within their window) in one sparse
@@ -213,22 +215,33 @@ class PairScorer:
         out = []
         if not len(rows):
             return out
-        m = len(cands)
-        target = sparse.csr_matrix(self._matrix[cands].T)
+        # The products run against the whole matrix's columns (the transposed matrix, built once
+        # and shared with the cache), and the candidates' columns are taken from each dense
+        # block: a chunk's candidates are most of the rows it read, and gathering them into a
+        # transposed copy of their own held a second (and while transposing a third) copy of a
+        # dense window's matrix at once, the step's peak at 100k (docs/performance.md). A pair's
+        # sum runs over its own row's entries in their order either way: the same values.
+        target = self._transposed_matrix()
         # Rows at a time so that a product holds at most PAIR_BUDGET pairs: memory stays flat
         # however many candidates a dense window holds.
-        step = max(1, self.PAIR_BUDGET // max(m, 1))
+        step = max(1, self.PAIR_BUDGET // max(target.shape[1], 1))
         for start in range(0, len(rows), step):
             out.extend(self._score_part(rows[start:start + step], cands, target))
         return out
 
+    def _transposed_matrix(self) -> sparse.csr_matrix:
+        """The matrix's columns as rows, built on first use and kept."""
+        if self._transposed is None:
+            self._transposed = sparse.csr_matrix(self._matrix.T)
+        return self._transposed
+
     def _score_part(self, rows: np.ndarray, cands: np.ndarray, target: sparse.csr_matrix) -> list:
-        # One product, read densely: rows x candidates is at most PAIR_BUDGET pairs, and most
-        # pairs of a window share some word, so a dense block costs less than sorting the
-        # product's entries into pairs.
+        # One product, read densely: rows x rows of the matrix is at most PAIR_BUDGET pairs,
+        # and most pairs of a window share some word, so a dense block costs less than sorting
+        # the product's entries into pairs.
         out = []
         m = len(cands)
-        dots = (self._by_group(rows) @ target).toarray().reshape(3, len(rows), m).transpose(1, 0, 2)
+        dots = (self._by_group(rows) @ target).toarray()[:, cands].reshape(3, len(rows), m).transpose(1, 0, 2)
         cosines = [dots[:, i, :] / np.outer(self._norms[kind][rows], self._norms[kind][cands])
                    for i, kind in enumerate((BODY, TITLE, ACTOR))]
         gap = np.abs(self.days[rows][:, None] - self.days[cands][None, :])

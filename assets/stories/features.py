@@ -164,19 +164,49 @@ def coded_with_stored(counts: pl.DataFrame, stored: pl.DataFrame, first_row: int
     return out, vocab
 
 
-def weighted_rows(n: int, counts: pl.DataFrame, vocab: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:
+# Matrix rows weighed at a time by `weighted_rows`: in a dense window a chunk reads tens of
+# thousands of articles, and weighing all their features at once held several copies of
+# millions of them (frames, the cut, the coordinate and compressed matrices, the normalised
+# one) on top of each other, the stories step's peak at 100k (docs/performance.md).
+ROWS_PER_BLOCK = 4096
+
+
+def weighted_rows(n: int, counts: pl.DataFrame, vocab: pl.DataFrame, df: pl.DataFrame, documents: int,
+                  rows_per_block: int = ROWS_PER_BLOCK) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) from `coded` features: `counts`
     (row, col, count) for `n` rows, `vocab` (col, term), `df` the document frequency of each
     term (term, df; a missing term counts 0). Each row is cut to its TOP_FEATURES heaviest
     features (ties: the term first in order): the words that carry an article, and fewer to
     multiply. The matrix carries `kinds`, the feature group of each column (BODY, TITLE,
     ACTOR); columns are the vocabulary's terms in sorted order (a term of no row left after
-    the cut keeps an empty column)."""
+    the cut keeps an empty column). Weighed `rows_per_block` rows at a time: a row's weights,
+    cut and norm depend on that row alone, so the matrix is the same, entry for entry, in the
+    same order, whatever the block size."""
     log_docs = math.log(documents + 1)
     terms = (vocab.join(df.select("term", pl.col("df").cast(pl.Int64)), on="term", how="left", maintain_order="left")
              .with_columns((log_docs - (pl.col("df").fill_null(0).cast(pl.Float64) + 1.0).log() + 1.0).alias("idf"),
                            pl.when(pl.col("term").str.starts_with("@")).then(ACTOR_WEIGHT).otherwise(1.0).alias("boost")))
     idf, boost = terms["idf"], terms["boost"]
+    columns = max(vocab.height, 1)
+    blocks = []
+    for first in range(0, max(n, 1), rows_per_block):
+        last = min(n, first + rows_per_block)
+        part = counts if first == 0 and last == n else counts.filter(pl.col("row").is_between(first, last - 1))
+        blocks.append(_weighted_block(part, first, last - first, columns, idf, boost))
+        del part
+    out = blocks[0] if len(blocks) == 1 else sparse.csr_matrix(sparse.vstack(blocks, format="csr"))
+    del blocks
+    kinds = np.zeros(out.shape[1], dtype=np.int8)
+    if vocab.height:
+        first_char = vocab["term"].str.slice(0, 1)
+        kinds[:vocab.height] = np.where(first_char == "@", ACTOR, np.where(first_char == "^", TITLE, BODY))
+    out.kinds = kinds
+    return out
+
+
+def _weighted_block(counts: pl.DataFrame, first: int, rows: int, columns: int, idf: pl.Series,
+                    boost: pl.Series) -> sparse.csr_matrix:
+    """The normalised rows `first` to `first + rows` of `weighted_rows`, from their `counts`."""
     weighted = (
         counts.with_columns(
             ((pl.col("count").cast(pl.Float64).log() + 1.0) * pl.lit(idf).gather(pl.col("col")) * pl.lit(boost).gather(pl.col("col"))).alias("w"),
@@ -189,16 +219,11 @@ def weighted_rows(n: int, counts: pl.DataFrame, vocab: pl.DataFrame, df: pl.Data
             .sort("row", "w", "col", descending=[False, True, False])
             .filter(pl.int_range(pl.len()).over("row") < TOP_FEATURES))
     weighted = pl.concat([weighted.filter(pl.col("features") <= TOP_FEATURES), long])
-    m = sparse.csr_matrix((weighted["w"].to_numpy(), (weighted["row"].to_numpy(), weighted["col"].to_numpy())),
-                          shape=(n, max(vocab.height, 1)), dtype=np.float64)
-    del weighted, long
-    out = _normalised(m)
-    kinds = np.zeros(out.shape[1], dtype=np.int8)
-    if vocab.height:
-        first = vocab["term"].str.slice(0, 1)
-        kinds[:vocab.height] = np.where(first == "@", ACTOR, np.where(first == "^", TITLE, BODY))
-    out.kinds = kinds
-    return out
+    del long
+    m = sparse.csr_matrix((weighted["w"].to_numpy(), ((weighted["row"] - first).to_numpy(), weighted["col"].to_numpy())),
+                          shape=(rows, columns), dtype=np.float64)
+    del weighted
+    return _normalised(m)
 
 
 def tfidf_rows(ids: list[str], counts: pl.DataFrame, df: pl.DataFrame, documents: int) -> sparse.csr_matrix:

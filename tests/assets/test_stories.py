@@ -544,6 +544,34 @@ def test_the_scorer_gives_each_groups_cosines_by_every_path():
     np.testing.assert_allclose(probs, everything[keep], rtol=1e-12)
 
 
+def test_weighing_rows_in_blocks_gives_the_same_matrix_entry_for_entry():
+    # A chunk of a dense window weighs its rows a block at a time: each row's weights, its cut
+    # to the TOP_FEATURES heaviest and its norm depend on the row alone, so the matrix must be
+    # the same, to the bit and in the same order, whatever the block size (rows out of order
+    # in the input, empty rows and rows cut to TOP_FEATURES included).
+    from assets.stories.features import TOP_FEATURES, coded, weighted_rows
+
+    rng = np.random.default_rng(3)
+    rows, terms, counts = [], [], []
+    for r in rng.permutation(23):
+        width = 0 if r % 7 == 3 else int(rng.integers(1, TOP_FEATURES + 40))
+        for t in rng.choice(2 * TOP_FEATURES, size=width, replace=False):
+            rows.append(int(r))
+            terms.append(("@" if t % 11 == 0 else "^" if t % 5 == 0 else "") + f"t{t:04d}")
+            counts.append(int(rng.integers(1, 6)))
+    codes, vocab = coded(pl.DataFrame({"row": rows, "term": terms, "count": counts}))
+    df = pl.DataFrame({"term": vocab["term"], "df": rng.integers(1, 40, vocab.height)})
+    whole = weighted_rows(23, codes, vocab, df, documents=50)
+    assert max(np.diff(whole.indptr)) == TOP_FEATURES and min(np.diff(whole.indptr)) == 0
+    for size in (1, 4, 22):
+        blocks = weighted_rows(23, codes, vocab, df, documents=50, rows_per_block=size)
+        assert blocks.shape == whole.shape
+        assert blocks.indptr.tolist() == whole.indptr.tolist()
+        assert blocks.indices.tolist() == whole.indices.tolist()
+        assert blocks.data.tobytes() == whole.data.tobytes()
+        assert blocks.kinds.tolist() == whole.kinds.tolist()
+
+
 def test_features_are_numbered_in_term_order_and_weighted_as_tfidf():
     from assets.stories.features import coded, weighted_rows
 
