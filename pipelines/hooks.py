@@ -18,8 +18,9 @@ def release_memory(context: dg.HookContext) -> None:
         raised = " (raised by this step)" if previous is None or peak > previous else ""
         _LAST_PEAK.clear()
         _LAST_PEAK[context.run_id] = peak
-        # What DuckDB still holds after giving back (indexes of primary keys stay loaded once
-        # used) says which part of what stays resident between steps is the warehouse's.
+        # What DuckDB still holds after giving back (table blocks up to the floor, indexes and
+        # rows not checkpointed yet) says which part of what stays resident between steps is
+        # the warehouse's (at most 31 MiB after each step of a 100k load: docs/performance.md).
         held = context.resources.warehouse.held_memory()
         duckdb_part = ", ".join(f"{tag} {mib:,.0f}" for tag, mib in held.items()) or "nothing of 1 MiB or more"
         context.log.info(f"{context.step_key}: {before:,.0f} MiB resident at its end, {resident_mib():,.0f} MiB "
