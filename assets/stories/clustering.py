@@ -200,14 +200,14 @@ class PairScorer:
     PAIR_BUDGET = 250_000
 
     def score_rows(self, rows: np.ndarray, cands: np.ndarray) -> list:
-        """Score `rows` against `cands` (all other rows within their window) in one sparse
-        product, and remember for each of `rows` the pairs of probability LINK_THRESHOLD or
-        more (`block` reads them back). Returns, per row, (candidate rows, probabilities,
-        cosine over all features) of those pairs.
+        """Score `rows` against `cands` (all other rows within their window) in sparse
+        products of at most PAIR_BUDGET pairs, and remember for each of `rows` the pairs of
+        probability LINK_THRESHOLD or more (`block` reads them back). Returns, per row,
+        (candidate rows, probabilities, cosine over all features) of those pairs.
 
-        One product of the rows against a matrix stacking each group's columns of the
-        candidates gives the three group dot products of every pair that shares any feature
-        at once; a pair that shares none has body, title and actor cosines of 0, whose
+        One product of the rows' entries, group by group, against the transposed matrix gives
+        the three group dot products of every pair that shares any feature at once (the
+        candidates' columns are then taken from it); a pair that shares none has body, title and actor cosines of 0, whose
         probability (`_floor`) is far below LINK_THRESHOLD, so leaving it out changes no
         decision. Agglomeration then asks for many small blocks (a newcomer against the
         members of a story), which become lookups instead of one product each."""

@@ -193,9 +193,8 @@ def weighted_rows(n: int, counts: pl.DataFrame, vocab: pl.DataFrame, df: pl.Data
         last = min(n, first + rows_per_block)
         part = counts if first == 0 and last == n else counts.filter(pl.col("row").is_between(first, last - 1))
         blocks.append(_weighted_block(part, first, last - first, columns, idf, boost))
-        del part
-    out = blocks[0] if len(blocks) == 1 else sparse.csr_matrix(sparse.vstack(blocks, format="csr"))
-    del blocks
+    out = blocks[0] if len(blocks) == 1 else sparse.vstack(blocks, format="csr")
+    del blocks, part
     kinds = np.zeros(out.shape[1], dtype=np.int8)
     if vocab.height:
         first_char = vocab["term"].str.slice(0, 1)
